@@ -1,0 +1,101 @@
+/// The provider's self-description: OpenID Connect Discovery 1.0 §3 and RFC 8414 §2.
+///
+/// The provider serves it at `/.well-known/openid-configuration`; the relying party reads it to
+/// find every endpoint, and refuses it when `issuer` is not the one it was configured with.
+public struct ProviderMetadata: Sendable, Codable, Equatable {
+    public var issuer: String
+    public var authorizationEndpoint: String
+    public var tokenEndpoint: String
+    public var userinfoEndpoint: String?
+    public var jwksURI: String
+    public var revocationEndpoint: String?
+    public var introspectionEndpoint: String?
+    public var endSessionEndpoint: String?
+    public var scopesSupported: [String]?
+    public var responseTypesSupported: [String]
+    public var responseModesSupported: [String]?
+    public var grantTypesSupported: [String]?
+    public var subjectTypesSupported: [String]?
+    public var idTokenSigningAlgValuesSupported: [String]?
+    public var tokenEndpointAuthMethodsSupported: [String]?
+    public var revocationEndpointAuthMethodsSupported: [String]?
+    public var introspectionEndpointAuthMethodsSupported: [String]?
+    public var codeChallengeMethodsSupported: [String]?
+    public var claimsSupported: [String]?
+    public var promptValuesSupported: [String]?
+    public var authorizationResponseIssParameterSupported: Bool?
+    public var requestParameterSupported: Bool?
+
+    public init(
+        issuer: String,
+        authorizationEndpoint: String,
+        tokenEndpoint: String,
+        userinfoEndpoint: String? = nil,
+        jwksURI: String,
+        revocationEndpoint: String? = nil,
+        introspectionEndpoint: String? = nil,
+        endSessionEndpoint: String? = nil,
+        scopesSupported: [String]? = nil,
+        responseTypesSupported: [String] = ["code"],
+        responseModesSupported: [String]? = nil,
+        grantTypesSupported: [String]? = nil,
+        subjectTypesSupported: [String]? = nil,
+        idTokenSigningAlgValuesSupported: [String]? = nil,
+        tokenEndpointAuthMethodsSupported: [String]? = nil,
+        revocationEndpointAuthMethodsSupported: [String]? = nil,
+        introspectionEndpointAuthMethodsSupported: [String]? = nil,
+        codeChallengeMethodsSupported: [String]? = nil,
+        claimsSupported: [String]? = nil,
+        promptValuesSupported: [String]? = nil,
+        authorizationResponseIssParameterSupported: Bool? = nil,
+        requestParameterSupported: Bool? = nil
+    ) {
+        self.issuer = issuer
+        self.authorizationEndpoint = authorizationEndpoint
+        self.tokenEndpoint = tokenEndpoint
+        self.userinfoEndpoint = userinfoEndpoint
+        self.jwksURI = jwksURI
+        self.revocationEndpoint = revocationEndpoint
+        self.introspectionEndpoint = introspectionEndpoint
+        self.endSessionEndpoint = endSessionEndpoint
+        self.scopesSupported = scopesSupported
+        self.responseTypesSupported = responseTypesSupported
+        self.responseModesSupported = responseModesSupported
+        self.grantTypesSupported = grantTypesSupported
+        self.subjectTypesSupported = subjectTypesSupported
+        self.idTokenSigningAlgValuesSupported = idTokenSigningAlgValuesSupported
+        self.tokenEndpointAuthMethodsSupported = tokenEndpointAuthMethodsSupported
+        self.revocationEndpointAuthMethodsSupported = revocationEndpointAuthMethodsSupported
+        self.introspectionEndpointAuthMethodsSupported = introspectionEndpointAuthMethodsSupported
+        self.codeChallengeMethodsSupported = codeChallengeMethodsSupported
+        self.claimsSupported = claimsSupported
+        self.promptValuesSupported = promptValuesSupported
+        self.authorizationResponseIssParameterSupported = authorizationResponseIssParameterSupported
+        self.requestParameterSupported = requestParameterSupported
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case issuer
+        case authorizationEndpoint = "authorization_endpoint"
+        case tokenEndpoint = "token_endpoint"
+        case userinfoEndpoint = "userinfo_endpoint"
+        case jwksURI = "jwks_uri"
+        case revocationEndpoint = "revocation_endpoint"
+        case introspectionEndpoint = "introspection_endpoint"
+        case endSessionEndpoint = "end_session_endpoint"
+        case scopesSupported = "scopes_supported"
+        case responseTypesSupported = "response_types_supported"
+        case responseModesSupported = "response_modes_supported"
+        case grantTypesSupported = "grant_types_supported"
+        case subjectTypesSupported = "subject_types_supported"
+        case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
+        case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
+        case revocationEndpointAuthMethodsSupported = "revocation_endpoint_auth_methods_supported"
+        case introspectionEndpointAuthMethodsSupported = "introspection_endpoint_auth_methods_supported"
+        case codeChallengeMethodsSupported = "code_challenge_methods_supported"
+        case claimsSupported = "claims_supported"
+        case promptValuesSupported = "prompt_values_supported"
+        case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
+        case requestParameterSupported = "request_parameter_supported"
+    }
+}

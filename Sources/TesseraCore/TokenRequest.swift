@@ -1,0 +1,94 @@
+import Foundation
+
+/// A token request (RFC 6749 §4.1.3, §6, §4.4): the seed's four parameters plus the optional ones.
+///
+/// The relying party builds one and sends ``formParameters`` (or a JSON body, Auth0 style); the
+/// provider reads one back from ``OAuthParameters``. Every secret field is a ``Secret``.
+///
+/// ```swift
+/// let request = TokenRequest.authorizationCode(
+///     code: code, redirectURI: "https://app.example/callback", codeVerifier: pkce.verifier)
+/// ```
+public struct TokenRequest: Sendable {
+    public var grantType: GrantType
+    public var code: Secret?
+    public var redirectURI: String?
+    public var codeVerifier: Secret?
+    public var refreshToken: Secret?
+    public var scope: Scope?
+    /// Auth0's `audience`: the API the access token is for.
+    public var audience: String?
+    /// `client_id` in the body (client_secret_post, or a public client).
+    public var clientID: String?
+    /// `client_secret` in the body (client_secret_post, as the seed sends it).
+    public var clientSecret: Secret?
+
+    public init(
+        grantType: GrantType,
+        code: Secret? = nil,
+        redirectURI: String? = nil,
+        codeVerifier: Secret? = nil,
+        refreshToken: Secret? = nil,
+        scope: Scope? = nil,
+        audience: String? = nil,
+        clientID: String? = nil,
+        clientSecret: Secret? = nil
+    ) {
+        self.grantType = grantType
+        self.code = code
+        self.redirectURI = redirectURI
+        self.codeVerifier = codeVerifier
+        self.refreshToken = refreshToken
+        self.scope = scope
+        self.audience = audience
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+    }
+
+    /// The exchange of an authorization code for tokens (RFC 6749 §4.1.3).
+    public static func authorizationCode(code: Secret, redirectURI: String?, codeVerifier: Secret?) -> TokenRequest {
+        TokenRequest(grantType: .authorizationCode, code: code, redirectURI: redirectURI, codeVerifier: codeVerifier)
+    }
+
+    /// A refresh (RFC 6749 §6), optionally narrowing the scope.
+    public static func refresh(_ refreshToken: Secret, scope: Scope? = nil) -> TokenRequest {
+        TokenRequest(grantType: .refreshToken, refreshToken: refreshToken, scope: scope)
+    }
+
+    /// Reads a request; `invalid_request` when `grant_type` is missing. An unknown grant type is
+    /// kept, so the endpoint can answer `unsupported_grant_type` after authenticating the client.
+    public init(_ parameters: OAuthParameters) throws(OAuthError) {
+        guard let grantType = parameters["grant_type"] else {
+            throw OAuthError(.invalidRequest, "The request is missing the 'grant_type' parameter.")
+        }
+        self.init(
+            grantType: GrantType(grantType),
+            code: parameters["code"].map(Secret.init),
+            redirectURI: parameters["redirect_uri"],
+            codeVerifier: parameters["code_verifier"].map(Secret.init),
+            refreshToken: parameters["refresh_token"].map(Secret.init),
+            scope: parameters["scope"].map { Scope($0) },
+            audience: parameters["audience"],
+            clientID: parameters["client_id"],
+            clientSecret: parameters["client_secret"].map(Secret.init)
+        )
+    }
+
+    /// The request as name/value pairs, in the order the seed writes them. This is where secrets
+    /// leave the ``Secret`` wrapper: into the body of a POST, never a URL.
+    public var formParameters: [(name: String, value: String)] {
+        var pairs: [(name: String, value: String)] = [("grant_type", grantType.rawValue)]
+        func add(_ name: String, _ value: String?) {
+            if let value { pairs.append((name, value)) }
+        }
+        add("client_id", clientID)
+        add("client_secret", clientSecret?.unredacted)
+        add("code", code?.unredacted)
+        add("redirect_uri", redirectURI)
+        add("code_verifier", codeVerifier?.unredacted)
+        add("refresh_token", refreshToken?.unredacted)
+        add("scope", scope?.description)
+        add("audience", audience)
+        return pairs
+    }
+}

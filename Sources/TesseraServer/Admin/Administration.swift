@@ -1,0 +1,64 @@
+import Foundation
+public import TesseraCore
+
+/// The administrative operations behind `tessera clients add`, `users add` and `keys rotate`,
+/// shared by the CLI, the demo and the tests.
+public struct Administration: Sendable {
+    let store: SQLStore
+    let keyRing: KeyRing
+    let passwords: PasswordHasher
+    let clock: WallClock
+
+    /// A client as registered, with its secret — shown once, stored only as a hash.
+    public struct RegisteredClient: Sendable {
+        public let client: Client
+        public let secret: Secret?
+    }
+
+    /// Registers a client; a confidential client gets a generated 256-bit secret.
+    public func addClient(_ registration: ClientRegistration) async throws -> RegisteredClient {
+        try registration.validate()
+        let secret = registration.isPublic ? nil : Secret.random()
+        let client = Client(
+            id: Secret.random(byteCount: 24).unredacted,
+            name: registration.name,
+            secretHash: secret?.sha256Hex,
+            redirectURIs: registration.redirectURIs,
+            postLogoutRedirectURIs: registration.postLogoutRedirectURIs,
+            grantTypes: registration.grantTypes,
+            idTokenAlgorithm: registration.idTokenAlgorithm.rawValue
+        )
+        try await store.insert(client, at: clock.now())
+        return RegisteredClient(client: client, secret: secret)
+    }
+
+    /// Adds a user with a bcrypt-hashed password.
+    /// - Throws: ``RegistrationError`` for a malformed email, a short password, or a taken email.
+    public func addUser(email: String, password: Secret, name: String? = nil) async throws -> User {
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = email.split(separator: "@")
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
+            throw RegistrationError.invalid("'\(email)' is not an email address")
+        }
+        guard password.unredacted.count >= 8 else {
+            throw RegistrationError.invalid("the password must be at least 8 characters")
+        }
+        if try await store.user(email: email) != nil {
+            throw RegistrationError.duplicate("a user with the email \(email) already exists")
+        }
+        let user = User(
+            id: "user_" + Secret.random(byteCount: 12).unredacted,
+            email: email,
+            name: name ?? String(parts[0]),
+            emailVerified: true,
+            passwordHash: try await passwords.hash(password)
+        )
+        try await store.insert(user, at: clock.now())
+        return user
+    }
+
+    /// Promotes the published next key of `algorithm` and publishes a fresh one; returns the new signing kid.
+    public func rotateKeys(_ algorithm: SigningAlgorithm) async throws -> String? {
+        try await keyRing.rotate(algorithm, now: clock.now())
+    }
+}

@@ -1,0 +1,34 @@
+/// How a provider behaves: its issuer and the lifetimes of what it hands out.
+///
+/// Defaults follow Auth0 where the seed is silent: 24-hour access tokens (the seed's
+/// `"expires_in": 86400`), 10-hour id_tokens, refresh tokens for 30 days. Codes live 60 seconds
+/// (the seed says "typically 10 minutes", the maximum allowed here; shorter is safer).
+public struct ProviderConfiguration: Sendable {
+    /// The issuer URL: scheme, host, optional port and path, no trailing slash.
+    public var issuer: String
+    public var codeLifetime: Int = 60
+    public var accessTokenLifetime: Int = 86_400
+    public var idTokenLifetime: Int = 36_000
+    public var refreshTokenLifetime: Int = 30 * 86_400
+    public var sessionLifetime: Int = 7 * 86_400
+    /// bcrypt cost for user passwords; tests lower it, production keeps 10 or more.
+    public var bcryptCost: UInt8 = 10
+    /// The largest request body read; larger ones get 413.
+    public var maxBodyBytes: Int = 64 * 1024
+
+    /// The longest a code may live: the seed's "typically expires in 10 minutes".
+    public static let maximumCodeLifetime = 600
+
+    public init(issuer: String) {
+        self.issuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+    }
+
+    /// Cookies carry `Secure` when the issuer is served over HTTPS (also behind a TLS-terminating proxy).
+    public var secureCookies: Bool { issuer.hasPrefix("https://") }
+
+    /// The absolute URL of an endpoint path such as `/oauth/token`.
+    public func url(_ path: String) -> String { issuer + path }
+
+    /// How long a retired signing key stays in the JWKS: as long as anything it signed may live.
+    public var keyRetention: Int { max(idTokenLifetime, accessTokenLifetime) }
+}

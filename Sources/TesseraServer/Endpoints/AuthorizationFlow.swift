@@ -1,0 +1,108 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TesseraCore
+
+/// The browser side of the code flow, shared by `GET /authorize` and `POST /login`: validate the
+/// authorization request, find or make the login session, and send the browser back to the client
+/// with a code.
+struct AuthorizationFlow: Sendable {
+    let configuration: ProviderConfiguration
+    let clients: any ClientStore
+    let sessions: any SessionStore
+    let codes: any AuthorizationCodeStore
+    let pages: Pages
+    let cookies: ProviderCookies
+    let clock: WallClock
+
+    /// A validated request, or the answer already decided for an invalid one.
+    enum Validation {
+        case valid(AuthorizationRequest)
+        case answered(Response)
+    }
+
+    /// Validates the request, mapping a refusal to an error page or an error redirect.
+    func validate(query: String) async throws -> Validation {
+        do {
+            return .valid(try await AuthorizationRequest.validate(query: query, clients: clients))
+        } catch let refusal as AuthorizationRequest.Refusal {
+            return .answered(response(for: refusal))
+        }
+    }
+
+    func response(for refusal: AuthorizationRequest.Refusal) -> Response {
+        switch refusal {
+        case .untrusted(let message):
+            return pages.errorResponse(status: .badRequest, title: "This login link is not valid", message: message,
+                                       code: OAuthError.Code.invalidRequest.rawValue)
+        case .redirect(let error, let redirectURI, let state):
+            return redirectError(error, to: redirectURI, state: state)
+        }
+    }
+
+    func redirectError(_ error: OAuthError, to redirectURI: String, state: String?) -> Response {
+        .redirecting(to: AuthorizationRequest.responseURL(
+            redirectURI: redirectURI,
+            parameters: AuthorizationRequest.Refusal.errorParameters(error, state: state),
+            issuer: configuration.issuer))
+    }
+
+    /// The live session behind the request's cookie, if any.
+    func currentSession(of request: Request) async throws -> LoginSession? {
+        guard let cookie = ProviderCookies.value(ProviderCookies.session, in: request) else { return nil }
+        return try await sessions.session(idHash: cookie.sha256Hex, at: clock.now())
+    }
+
+    /// Whether `session` satisfies the request without asking for the password again.
+    func accepts(_ session: LoginSession, for authorization: AuthorizationRequest) -> Bool {
+        if authorization.prompt.contains("login") { return false }
+        if let maxAge = authorization.maxAge, clock.now() - session.authTime > maxAge { return false }
+        return true
+    }
+
+    /// Issues a code for `session` and redirects to the client (RFC 6749 §4.1.2).
+    func issueCode(for authorization: AuthorizationRequest, session: LoginSession) async throws -> Response {
+        let now = clock.now()
+        let code = Secret.random()
+        let grant = Grant(
+            id: Secret.random(byteCount: 16).unredacted,
+            clientID: authorization.client.id,
+            userID: session.userID,
+            scope: authorization.scope,
+            audience: authorization.audience,
+            nonce: authorization.nonce,
+            authTime: session.authTime,
+            sid: session.sid,
+            redirectURI: authorization.redirectURI,
+            codeChallenge: authorization.codeChallenge,
+            codeExpiresAt: now + configuration.codeLifetime,
+            createdAt: now,
+            expiresAt: now + configuration.codeLifetime
+        )
+        try await codes.insert(grant, codeHash: code.sha256Hex)
+        var parameters: [(name: String, value: String)] = [("code", code.unredacted)]
+        if let state = authorization.state { parameters.append(("state", state)) }
+        return .redirecting(to: AuthorizationRequest.responseURL(
+            redirectURI: authorization.redirectURI, parameters: parameters, issuer: configuration.issuer))
+    }
+
+    /// The login form for `authorization`, with a CSRF token bound to a cookie.
+    func loginPage(for authorization: AuthorizationRequest, csrf existing: Secret?, email: String = "",
+                   error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        let csrf = existing ?? Secret.random()
+        let page = Pages.Login(
+            clientName: authorization.client.name,
+            action: "/login",
+            csrfToken: csrf.unredacted,
+            authorizationRequest: authorization.rawQuery,
+            email: email,
+            error: error
+        )
+        var response = Response.html(pages.login(page), status: status)
+        if existing == nil {
+            response.setCookie(cookies.csrfCookie(csrf))
+        }
+        return response
+    }
+}

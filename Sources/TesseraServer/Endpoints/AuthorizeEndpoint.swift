@@ -1,0 +1,35 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TesseraCore
+
+/// `GET /authorize`: the start of the code flow (RFC 6749 §4.1.1).
+///
+/// A browser with a live session gets its code at once; otherwise the login page. `prompt=none`
+/// never shows a page: it answers `login_required` instead (OpenID Connect Core §3.1.2.6).
+struct AuthorizeEndpoint: Sendable {
+    let flow: AuthorizationFlow
+
+    func respond(to request: Request, context: some RequestContext) async -> Response {
+        do {
+            let authorization: AuthorizationRequest
+            switch try await flow.validate(query: request.uri.query ?? "") {
+            case .valid(let valid): authorization = valid
+            case .answered(let response): return response
+            }
+            if let session = try await flow.currentSession(of: request), flow.accepts(session, for: authorization) {
+                return try await flow.issueCode(for: authorization, session: session)
+            }
+            if authorization.prompt.contains("none") {
+                return flow.redirectError(OAuthError(.loginRequired, "The user is not logged in."),
+                                     to: authorization.redirectURI, state: authorization.state)
+            }
+            return flow.loginPage(for: authorization, csrf: ProviderCookies.value(ProviderCookies.csrf, in: request))
+        } catch {
+            context.logger.error("authorize failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
+            return flow.pages.errorResponse(status: .internalServerError, title: "Something went wrong",
+                                            message: "The login could not be started. Please try again.")
+        }
+    }
+}

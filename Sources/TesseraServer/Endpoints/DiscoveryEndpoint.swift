@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TesseraCore
+
+/// `GET /.well-known/openid-configuration` (OpenID Connect Discovery §4) and its RFC 8414 twin
+/// `/.well-known/oauth-authorization-server`: the same document, built once.
+struct DiscoveryEndpoint: Sendable {
+    let document: [UInt8]
+
+    init(configuration: ProviderConfiguration) {
+        let metadata = ProviderMetadata(
+            issuer: configuration.issuer,
+            authorizationEndpoint: configuration.url("/authorize"),
+            tokenEndpoint: configuration.url("/oauth/token"),
+            userinfoEndpoint: configuration.url("/userinfo"),
+            jwksURI: configuration.url("/.well-known/jwks.json"),
+            revocationEndpoint: configuration.url("/oauth/revoke"),
+            scopesSupported: AuthorizationRequest.supportedScopes.tokens,
+            responseTypesSupported: ["code"],
+            responseModesSupported: ["query"],
+            grantTypesSupported: [GrantType.authorizationCode.rawValue, GrantType.refreshToken.rawValue],
+            subjectTypesSupported: ["public"],
+            idTokenSigningAlgValuesSupported: SigningAlgorithm.allCases.map(\.rawValue),
+            tokenEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
+            revocationEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
+            codeChallengeMethodsSupported: [PKCE.method],
+            claimsSupported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "name", "email", "email_verified"],
+            promptValuesSupported: ["none", "login"],
+            authorizationResponseIssParameterSupported: true,
+            requestParameterSupported: false
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        self.document = Array((try? encoder.encode(metadata)) ?? Data())
+    }
+
+    func respond(to request: Request, context: some RequestContext) -> Response {
+        .json(bytes: document, noStore: false, headers: [.cacheControl: "public, max-age=3600"])
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TesseraCore
+
+/// `POST /login`: the login form comes back.
+///
+/// The CSRF token must match its cookie (login CSRF would log a victim into an attacker's
+/// account); the authorization request is validated again from scratch, because the browser could
+/// have changed it. A successful login starts a new session with a new id (no session fixation).
+struct LoginEndpoint: Sendable {
+    let flow: AuthorizationFlow
+    let users: any UserStore
+    let sessions: any SessionStore
+    let passwords: PasswordHasher
+    let maxBodyBytes: Int
+
+    func respond(to request: Request, context: some RequestContext) async -> Response {
+        do {
+            let form: OAuthParameters
+            do {
+                form = try await OAuthRequestBody.parameters(of: request, limit: maxBodyBytes)
+            } catch is OAuthRequestBody.TooLarge {
+                return flow.pages.errorResponse(status: .contentTooLarge, title: "Login failed", message: "The form was too large.")
+            } catch let error as OAuthError {
+                return flow.pages.errorResponse(status: .badRequest, title: "Login failed", message: error.description ?? "The form could not be read.")
+            }
+            let csrfCookie = ProviderCookies.value(ProviderCookies.csrf, in: request)
+            guard let csrfCookie, let csrfField = form["csrf_token"], Secret(csrfField) == csrfCookie else {
+                return flow.pages.errorResponse(
+                    status: .badRequest, title: "Your login form expired",
+                    message: "The form could not be verified (missing or wrong CSRF token). Go back to the application and start the login again.",
+                    code: OAuthError.Code.invalidRequest.rawValue)
+            }
+            let authorization: AuthorizationRequest
+            switch try await flow.validate(query: form["authorization_request"] ?? "") {
+            case .valid(let valid): authorization = valid
+            case .answered(let response): return response
+            }
+            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+            let password = Secret(form["password"] ?? "")
+            let user = email.isEmpty ? nil : try await users.user(email: email)
+            guard try await passwords.verify(password, against: user?.passwordHash), let user else {
+                return flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
+                                      error: "Wrong email or password.", status: .unauthorized)
+            }
+            let now = flow.clock.now()
+            let cookieValue = Secret.random()
+            let session = LoginSession(
+                idHash: cookieValue.sha256Hex,
+                sid: Secret.random(byteCount: 16).unredacted,
+                userID: user.id,
+                authTime: now,
+                expiresAt: now + flow.configuration.sessionLifetime
+            )
+            try await sessions.insert(session, at: now)
+            if let previous = ProviderCookies.value(ProviderCookies.session, in: request) {
+                try await sessions.endSession(idHash: previous.sha256Hex, at: now)
+            }
+            var response = try await flow.issueCode(for: authorization, session: session)
+            response.setCookie(flow.cookies.sessionCookie(cookieValue))
+            return response
+        } catch {
+            context.logger.error("login failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
+            return flow.pages.errorResponse(status: .internalServerError, title: "Something went wrong",
+                                            message: "The login could not be completed. Please try again.")
+        }
+    }
+}

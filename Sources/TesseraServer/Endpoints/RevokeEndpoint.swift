@@ -1,0 +1,50 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import TesseraCore
+
+/// `POST /oauth/revoke` (RFC 7009): a client revokes one of its own tokens.
+///
+/// Revoking a refresh token revokes its grant, and with it every access and refresh token of the
+/// family; revoking an access token revokes that token. The answer is 200 whether or not the token
+/// was known (RFC 7009 §2.2), so it tells an attacker nothing.
+struct RevokeEndpoint: Sendable {
+    let authenticator: ClientAuthenticator
+    let refreshTokens: any RefreshTokenStore
+    let accessTokens: any AccessTokenStore
+    let clock: WallClock
+    let maxBodyBytes: Int
+
+    func respond(to request: Request, context: some RequestContext) async -> Response {
+        guard request.method == .post else {
+            return OAuthError(.invalidRequest, "The revocation endpoint accepts only POST.", status: 405)
+                .response().with(header: .allow, "POST")
+        }
+        do {
+            let parameters = try await OAuthRequestBody.parameters(of: request, limit: maxBodyBytes)
+            let client = try await authenticator.authenticate(authorization: request.headers[.authorization], parameters: parameters)
+            guard let token = parameters["token"].map(Secret.init) else {
+                throw OAuthError(.invalidRequest, "The request is missing the 'token' parameter.")
+            }
+            let now = clock.now()
+            let hash = token.sha256Hex
+            if parameters["token_type_hint"] == "access_token" {
+                if try await !accessTokens.revokeAccessToken(hash: hash, clientID: client.id, at: now) {
+                    _ = try await refreshTokens.revokeGrant(ofRefreshTokenHash: hash, clientID: client.id, at: now)
+                }
+            } else if try await !refreshTokens.revokeGrant(ofRefreshTokenHash: hash, clientID: client.id, at: now) {
+                _ = try await accessTokens.revokeAccessToken(hash: hash, clientID: client.id, at: now)
+            }
+            return Response(status: .ok, headers: [.cacheControl: "no-store"])
+        } catch let failure as ClientAuthenticator.Failure {
+            return failure.error.response(challenge: failure.triedBasic ? #"Basic realm="tessera""# : nil)
+        } catch let error as OAuthError {
+            return error.response()
+        } catch is OAuthRequestBody.TooLarge {
+            return OAuthRequestBody.tooLargeResponse
+        } catch {
+            context.logger.error("revocation failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
+            return OAuthError(.serverError, "The request could not be completed; try again.").response()
+        }
+    }
+}

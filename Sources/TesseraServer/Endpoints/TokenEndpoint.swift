@@ -1,0 +1,57 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import TesseraCore
+
+/// `POST /oauth/token`, in the order DESIGN.md gives: method, body, client authentication,
+/// grant type, then the grant's own checks. Every refusal is an RFC 6749 §5.2 error; nothing a
+/// client sends can produce a 5xx.
+struct TokenEndpoint: Sendable {
+    let authenticator: ClientAuthenticator
+    let grants: [GrantType: any GrantHandler]
+    let maxBodyBytes: Int
+
+    func respond(to request: Request, context: some RequestContext) async -> Response {
+        guard request.method == .post else {
+            return OAuthError(.invalidRequest, "The token endpoint accepts only POST.", status: 405)
+                .response().with(header: .allow, "POST")
+        }
+        // Credentials in a URL end up in logs and histories (RFC 6749 §2.3.1): refuse them unread.
+        guard request.uri.query?.isEmpty ?? true else {
+            return OAuthError(.invalidRequest, "Send the parameters in the request body, never in the URL.").response()
+        }
+        var triedBasic = false
+        do {
+            let parameters = try await OAuthRequestBody.parameters(of: request, limit: maxBodyBytes)
+            let client = try await authenticator.authenticate(authorization: request.headers[.authorization], parameters: parameters)
+            triedBasic = request.headers[.authorization] != nil
+            let tokenRequest = try TokenRequest(parameters)
+            guard let handler = grants[tokenRequest.grantType] else {
+                throw OAuthError(.unsupportedGrantType, "The grant type '\(tokenRequest.grantType.rawValue.prefix(64))' is not supported.")
+            }
+            guard client.allows(tokenRequest.grantType) else {
+                throw OAuthError(.unauthorizedClient, "This client may not use the '\(tokenRequest.grantType.rawValue)' grant type.")
+            }
+            let response = try await handler.respond(to: tokenRequest, client: client)
+            return .json(response)
+        } catch let failure as ClientAuthenticator.Failure {
+            return failure.error.response(challenge: failure.triedBasic ? #"Basic realm="tessera""# : nil)
+        } catch let error as OAuthError {
+            return error.response(challenge: error.code == .invalidClient && triedBasic ? #"Basic realm="tessera""# : nil)
+        } catch is OAuthRequestBody.TooLarge {
+            return OAuthRequestBody.tooLargeResponse
+        } catch {
+            context.logger.error("token request failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
+            return OAuthError(.serverError, "The request could not be completed; try again.").response()
+        }
+    }
+}
+
+extension Response {
+    /// The response with one more header.
+    func with(header name: HTTPField.Name, _ value: String) -> Response {
+        var response = self
+        response.headers[name] = value
+        return response
+    }
+}

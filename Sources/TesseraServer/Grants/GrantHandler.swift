@@ -1,0 +1,10 @@
+import TesseraCore
+
+/// One grant type of the token endpoint (RFC 6749 §4–6), in the manner of fosite's handlers: the
+/// endpoint authenticates the client, checks it may use the grant type, and hands over.
+protocol GrantHandler: Sendable {
+    var grantType: GrantType { get }
+
+    /// Answers an authenticated client's token request, or throws its ``OAuthError``.
+    func respond(to request: TokenRequest, client: Client) async throws -> TokenResponse
+}

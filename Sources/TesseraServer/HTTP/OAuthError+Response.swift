@@ -1,0 +1,25 @@
+import Foundation
+public import Hummingbird
+import HTTPTypes
+public import TesseraCore
+
+extension OAuthError {
+    /// The JSON error response of RFC 6749 §5.2, with its status and, for a 401, the challenge
+    /// the client tried (`Basic` for the token endpoint, `Bearer` for resource endpoints).
+    public func response(challenge: String? = nil) -> Response {
+        var headers: HTTPFields = [:]
+        if let challenge {
+            headers[.wwwAuthenticate] = challenge
+        }
+        return Response.json(self, status: HTTPResponse.Status(code: status), headers: headers)
+    }
+
+    /// The `WWW-Authenticate: Bearer` challenge of RFC 6750 §3 for this error.
+    var bearerChallenge: String {
+        var challenge = #"Bearer realm="tessera", error="\#(code.rawValue)""#
+        if let description {
+            challenge += #", error_description="\#(description.replacingOccurrences(of: "\"", with: "'"))""#
+        }
+        return challenge
+    }
+}

@@ -1,0 +1,48 @@
+import HTTPTypes
+public import Hummingbird
+import TesseraCore
+
+extension Provider {
+    /// Every endpoint, at Auth0's paths.
+    public func router() -> Router<BasicRequestContext> {
+        let pages = Pages()
+        let authenticator = ClientAuthenticator(clients: store)
+        let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing)
+        let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
+        let flow = AuthorizationFlow(configuration: configuration, clients: store, sessions: store, codes: store,
+                                     pages: pages, cookies: cookies, clock: clock)
+        let grants: [any GrantHandler] = [
+            AuthorizationCodeGrant(codes: store, users: store, issuer: issuer, clock: clock),
+            RefreshTokenGrant(refreshTokens: store, users: store, issuer: issuer, clock: clock),
+        ]
+        let token = TokenEndpoint(
+            authenticator: authenticator,
+            grants: Dictionary(uniqueKeysWithValues: grants.map { ($0.grantType, $0) }),
+            maxBodyBytes: configuration.maxBodyBytes)
+        let authorize = AuthorizeEndpoint(flow: flow)
+        let login = LoginEndpoint(flow: flow, users: store, sessions: store, passwords: passwords, maxBodyBytes: configuration.maxBodyBytes)
+        let userInfo = UserInfoEndpoint(accessTokens: store, users: store, clock: clock)
+        let revoke = RevokeEndpoint(authenticator: authenticator, refreshTokens: store, accessTokens: store, clock: clock,
+                                    maxBodyBytes: configuration.maxBodyBytes)
+        let discovery = DiscoveryEndpoint(configuration: configuration)
+        let jwks = JWKSEndpoint(keyRing: keyRing)
+        let health = HealthEndpoints(database: store)
+
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        router.get("/authorize") { await authorize.respond(to: $0, context: $1) }
+        router.post("/login") { await login.respond(to: $0, context: $1) }
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            router.on("/oauth/token", method: method) { await token.respond(to: $0, context: $1) }
+            router.on("/oauth/revoke", method: method) { await revoke.respond(to: $0, context: $1) }
+        }
+        router.get("/userinfo") { await userInfo.respond(to: $0, context: $1) }
+        router.post("/userinfo") { await userInfo.respond(to: $0, context: $1) }
+        router.get("/.well-known/openid-configuration") { discovery.respond(to: $0, context: $1) }
+        router.get("/.well-known/oauth-authorization-server") { discovery.respond(to: $0, context: $1) }
+        router.get("/.well-known/jwks.json") { jwks.respond(to: $0, context: $1) }
+        router.get("/healthz") { health.live($0, context: $1) }
+        router.get("/readyz") { await health.ready($0, context: $1) }
+        return router
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import SQLKit
+
+/// The schema, as numbered steps applied in order and recorded in `schema_migrations`.
+///
+/// Steps are append-only: a released step is never edited, a change is a new step. Each runs in
+/// one transaction under the engine's migration lock, so several nodes starting at once apply
+/// every step exactly once. Timestamps are Unix seconds (BIGINT) and flags are 0/1 integers,
+/// which both engines store alike; secrets appear only as SHA-256 hex (`*_hash`).
+enum Migrations {
+    struct Step: Sendable {
+        let version: Int
+        let statements: [String]
+    }
+
+    static let steps: [Step] = [
+        Step(version: 1, statements: [
+            """
+            CREATE TABLE clients (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                secret_hash TEXT,
+                redirect_uris TEXT NOT NULL,
+                post_logout_redirect_uris TEXT NOT NULL,
+                grant_types TEXT NOT NULL,
+                id_token_alg TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                email_verified INTEGER NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE apis (
+                identifier TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                token_lifetime BIGINT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE login_sessions (
+                id_hash TEXT PRIMARY KEY,
+                sid TEXT NOT NULL UNIQUE,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                auth_time BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                ended_at BIGINT
+            )
+            """,
+            "CREATE INDEX login_sessions_expires_at ON login_sessions (expires_at)",
+            """
+            CREATE TABLE grants (
+                id TEXT PRIMARY KEY,
+                client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+                user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+                scope TEXT NOT NULL,
+                audience TEXT,
+                nonce TEXT,
+                auth_time BIGINT,
+                sid TEXT,
+                redirect_uri TEXT,
+                code_hash TEXT UNIQUE,
+                code_challenge TEXT,
+                code_expires_at BIGINT,
+                code_consumed_at BIGINT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX grants_expires_at ON grants (expires_at)",
+            "CREATE INDEX grants_sid ON grants (sid)",
+            """
+            CREATE TABLE refresh_tokens (
+                token_hash TEXT PRIMARY KEY,
+                grant_id TEXT NOT NULL REFERENCES grants(id) ON DELETE CASCADE,
+                parent_hash TEXT,
+                scope TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                rotated_at BIGINT
+            )
+            """,
+            "CREATE INDEX refresh_tokens_grant_id ON refresh_tokens (grant_id)",
+            """
+            CREATE TABLE access_tokens (
+                token_hash TEXT PRIMARY KEY,
+                grant_id TEXT NOT NULL REFERENCES grants(id) ON DELETE CASCADE,
+                scope TEXT NOT NULL,
+                audience TEXT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX access_tokens_grant_id ON access_tokens (grant_id)",
+            "CREATE INDEX access_tokens_expires_at ON access_tokens (expires_at)",
+            """
+            CREATE TABLE signing_keys (
+                kid TEXT PRIMARY KEY,
+                alg TEXT NOT NULL,
+                state TEXT NOT NULL,
+                sealed_private_key TEXT NOT NULL,
+                public_jwk TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                activated_at BIGINT,
+                retired_at BIGINT
+            )
+            """,
+        ]),
+    ]
+
+    /// Applies every step not yet recorded; returns the versions it applied.
+    @discardableResult
+    static func run(on engine: any SQLEngine) async throws -> [Int] {
+        try await engine.withMigrationLock { database in
+            try await database.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)").run()
+            let applied = Set(try await database.raw("SELECT version FROM schema_migrations").all().map {
+                try $0.decode(column: "version", as: Int.self)
+            })
+            var ran: [Int] = []
+            for step in steps where !applied.contains(step.version) {
+                for statement in step.statements {
+                    try await database.raw(SQLQueryString(statement)).run()
+                }
+                let now = Int(Date().timeIntervalSince1970)
+                try await database.raw("INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: step.version), \(bind: now))").run()
+                ran.append(step.version)
+            }
+            return ran
+        }
+    }
+}

@@ -1,0 +1,39 @@
+public import TesseraCore
+
+/// A registered application (an OAuth client).
+public struct Client: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// SHA-256 hex of the generated secret; `nil` for a public client (a SPA or native app).
+    public var secretHash: String?
+    /// The exact redirect URIs an authorization request may name (RFC 9700 §2.1: exact match).
+    public var redirectURIs: [String]
+    /// Where RP-initiated logout may send the browser afterwards.
+    public var postLogoutRedirectURIs: [String]
+    public var grantTypes: [GrantType]
+    /// The id_token signing algorithm: RS256 (default, as Auth0), ES256 or EdDSA.
+    public var idTokenAlgorithm: String
+
+    public init(
+        id: String,
+        name: String,
+        secretHash: String?,
+        redirectURIs: [String],
+        postLogoutRedirectURIs: [String] = [],
+        grantTypes: [GrantType],
+        idTokenAlgorithm: String = "RS256"
+    ) {
+        self.id = id
+        self.name = name
+        self.secretHash = secretHash
+        self.redirectURIs = redirectURIs
+        self.postLogoutRedirectURIs = postLogoutRedirectURIs
+        self.grantTypes = grantTypes
+        self.idTokenAlgorithm = idTokenAlgorithm
+    }
+
+    /// A public client cannot keep a secret, so it authenticates with `none` and must use PKCE.
+    public var isPublic: Bool { secretHash == nil }
+
+    public func allows(_ grantType: GrantType) -> Bool { grantTypes.contains(grantType) }
+}

@@ -1,0 +1,19 @@
+/// The rows a successful token request writes, all in the transaction that consumed the code or
+/// the refresh token: an access token and, when granted, a refresh token. Only hashes are kept.
+public struct IssuedTokens: Sendable {
+    public struct AccessToken: Sendable {
+        public var hash: String
+        public var scope: String
+        public var audience: String?
+        public var expiresAt: Int
+    }
+
+    public struct RefreshToken: Sendable {
+        public var hash: String
+        public var scope: String
+        public var expiresAt: Int
+    }
+
+    public var accessToken: AccessToken
+    public var refreshToken: RefreshToken?
+}

@@ -1,0 +1,19 @@
+/// A person who logs in.
+public struct User: Sendable, Equatable {
+    /// The stable `sub` claim.
+    public var id: String
+    /// Stored lowercased, so logins are case-insensitive on the address.
+    public var email: String
+    public var name: String
+    public var emailVerified: Bool
+    /// bcrypt, never anything reversible.
+    public var passwordHash: String
+
+    public init(id: String, email: String, name: String, emailVerified: Bool, passwordHash: String) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.emailVerified = emailVerified
+        self.passwordHash = passwordHash
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import SQLKit
+import TesseraCore
+
+extension SQLStore: ClientStore {
+    public func client(id: String) async throws -> Client? {
+        try await engine.read { database in
+            try await database.raw("""
+                SELECT id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg
+                FROM clients WHERE id = \(bind: id)
+                """).first().map(Client.init(row:))
+        }
+    }
+
+    public func insert(_ client: Client, at now: Int) async throws {
+        let redirectURIs = try JSONEncoder().encode(client.redirectURIs)
+        let postLogoutURIs = try JSONEncoder().encode(client.postLogoutRedirectURIs)
+        let grantTypes = client.grantTypes.map(\.rawValue).joined(separator: " ")
+        try await engine.transaction { database in
+            try await database.raw("""
+                INSERT INTO clients (id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg, created_at)
+                VALUES (\(bind: client.id), \(bind: client.name), \(bind: client.secretHash), \(bind: String(decoding: redirectURIs, as: UTF8.self)),
+                        \(bind: String(decoding: postLogoutURIs, as: UTF8.self)), \(bind: grantTypes), \(bind: client.idTokenAlgorithm), \(bind: now))
+                """).run()
+        }
+    }
+}
+
+extension Client {
+    init(row: any SQLRow) throws {
+        let decoder = JSONDecoder()
+        self.init(
+            id: try row.value("id"),
+            name: try row.value("name"),
+            secretHash: try row.optional("secret_hash"),
+            redirectURIs: try decoder.decode([String].self, from: Data(try row.value("redirect_uris", as: String.self).utf8)),
+            postLogoutRedirectURIs: try decoder.decode([String].self, from: Data(try row.value("post_logout_redirect_uris", as: String.self).utf8)),
+            grantTypes: try row.value("grant_types", as: String.self).split(separator: " ").map { GrantType(String($0)) },
+            idTokenAlgorithm: try row.value("id_token_alg")
+        )
+    }
+}

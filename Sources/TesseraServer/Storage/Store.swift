@@ -1,0 +1,93 @@
+public import TesseraCore
+
+// What the provider needs from storage, in its own words, split by who needs it (as fosite does):
+// each endpoint and grant depends only on the part it uses. ``SQLStore`` implements all of them on
+// SQLite and PostgreSQL alike.
+
+/// Registered applications.
+public protocol ClientStore: Sendable {
+    func client(id: String) async throws -> Client?
+    func insert(_ client: Client, at now: Int) async throws
+}
+
+/// People who log in.
+public protocol UserStore: Sendable {
+    func user(email: String) async throws -> User?
+    func user(id: String) async throws -> User?
+    func insert(_ user: User, at now: Int) async throws
+}
+
+/// Login sessions behind the provider's session cookie.
+public protocol SessionStore: Sendable {
+    func insert(_ session: LoginSession, at now: Int) async throws
+    /// The session whose cookie hashes to `idHash`, if it is live at `now`.
+    func session(idHash: String, at now: Int) async throws -> LoginSession?
+    func endSession(idHash: String, at now: Int) async throws
+}
+
+/// Authorization codes, stored as the grant they will start.
+public protocol AuthorizationCodeStore: Sendable {
+    /// Records a grant whose code hashes to `codeHash`.
+    func insert(_ grant: Grant, codeHash: String) async throws
+
+    /// Consumes the code atomically and, in the same transaction, stores what `issue` returns.
+    ///
+    /// Exactly one caller ever gets a code's grant, however many nodes and requests race for it.
+    /// A code seen again revokes its grant and every token under it. When `issue` refuses the
+    /// grant (wrong client, redirect URI or verifier, expired) the code stays consumed.
+    /// - Throws: `invalid_grant` for an unknown, reused or refused code.
+    func redeemCode(
+        hash codeHash: String,
+        at now: Int,
+        issue: @escaping @Sendable (Grant) throws(OAuthError) -> IssuedTokens
+    ) async throws -> Grant
+}
+
+/// Refresh tokens, rotated on every use.
+public protocol RefreshTokenStore: Sendable {
+    /// Rotates a refresh token atomically, storing what `issue` returns in the same transaction.
+    ///
+    /// A rotated-out token presented again revokes the whole family. When `issue` refuses
+    /// (another client, revoked grant, wider scope) nothing changes.
+    /// - Throws: `invalid_grant` for an unknown, expired, reused or refused token.
+    func rotateRefreshToken(
+        hash tokenHash: String,
+        at now: Int,
+        issue: @escaping @Sendable (Grant, RefreshTokenRecord) throws(OAuthError) -> IssuedTokens
+    ) async throws -> Grant
+
+    /// Revokes the grant of a refresh token issued to `clientID`; false when there is none.
+    func revokeGrant(ofRefreshTokenHash tokenHash: String, clientID: String, at now: Int) async throws -> Bool
+}
+
+/// Access tokens, looked up by the resource endpoints.
+public protocol AccessTokenStore: Sendable {
+    func accessToken(hash: String) async throws -> AccessTokenRecord?
+    /// Revokes one access token issued to `clientID`; false when there is none.
+    func revokeAccessToken(hash: String, clientID: String, at now: Int) async throws -> Bool
+}
+
+/// Signing keys, shared by every node through the database.
+public protocol SigningKeyStore: Sendable {
+    /// Every key still published: next, current, and retired ones not yet past `retiredBefore`.
+    func signingKeys(retiredAfter: Int) async throws -> [SigningKeyRecord]
+    func insert(_ key: SigningKeyRecord) async throws
+    /// Retires the current key of `newNext.algorithm`, promotes its next key, and publishes `newNext`,
+    /// in one transaction. Returns the newly current key's kid.
+    func rotateSigningKeys(publishing newNext: SigningKeyRecord, at now: Int) async throws -> String?
+}
+
+/// The database as a whole.
+public protocol StoreHealth: Sendable {
+    /// Throws unless the database answers.
+    func ping() async throws
+}
+
+/// A refresh token as stored.
+public struct RefreshTokenRecord: Sendable {
+    public var hash: String
+    public var grantID: String
+    public var scope: Scope
+    public var createdAt: Int
+    public var expiresAt: Int
+}

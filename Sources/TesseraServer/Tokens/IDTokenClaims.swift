@@ -1,0 +1,31 @@
+import JWTKit
+
+/// The claims of an id_token (OpenID Connect Core §2, §5.1) as Tessera signs them.
+struct IDTokenClaims: JWTPayload {
+    var iss: String
+    var sub: String
+    var aud: String
+    var exp: Int
+    var iat: Int
+    var authTime: Int?
+    var nonce: String?
+    var atHash: String?
+    var sid: String?
+    var azp: String?
+    var email: String?
+    var emailVerified: Bool?
+    var name: String?
+
+    enum CodingKeys: String, CodingKey {
+        case iss, sub, aud, exp, iat
+        case authTime = "auth_time"
+        case nonce
+        case atHash = "at_hash"
+        case sid, azp, email
+        case emailVerified = "email_verified"
+        case name
+    }
+
+    /// Signing only: the provider never accepts an id_token back as proof of anything here.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

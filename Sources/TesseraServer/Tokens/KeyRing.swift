@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+public import JWTKit
+import Logging
+import Synchronization
+
+/// The provider's signing keys: the one that signs, the one published next, and retired ones kept
+/// until every token they signed has expired.
+///
+/// The database is the source of truth, so every node signs with the same key: each node reloads
+/// the ring every ``reloadInterval`` and whenever it rotates, which bounds how long after
+/// `tessera keys rotate` any node still signs with the old key. Signing reads a snapshot without
+/// waiting on any lock.
+public final class KeyRing: Sendable {
+    /// How often a running node re-reads the keys.
+    public static let reloadInterval: Duration = .seconds(15)
+
+    private let store: any SigningKeyStore
+    private let sealingKey: SymmetricKey
+    private let retention: Int
+    private let snapshot = Mutex<Snapshot?>(nil)
+
+    /// What one load of the keys produced; replaced whole when the keys change.
+    private struct Snapshot: Sendable {
+        let collection: JWTKeyCollection
+        let signingKids: [SigningAlgorithm: String]
+        let jwks: [UInt8]
+        let fingerprint: [String]
+    }
+
+    /// - Parameter retention: how long a retired key stays published, in seconds: at least the
+    ///   lifetime of the longest-lived token it may have signed.
+    public init(store: any SigningKeyStore, masterKey: MasterKey, retention: Int) {
+        self.store = store
+        self.sealingKey = masterKey.derivedKey(for: "signing-keys/v1")
+        self.retention = retention
+    }
+
+    /// Makes sure every algorithm has a signing key and a published next key, then loads the ring.
+    /// Safe when several nodes start at once: missing keys are created under the migration lock.
+    public func prepare(algorithms: [SigningAlgorithm] = SigningAlgorithm.allCases, now: Int) async throws {
+        let existing = try await store.signingKeys(retiredAfter: now)
+        for algorithm in algorithms {
+            let states = Set(existing.filter { $0.algorithm == algorithm.rawValue }.map(\.state))
+            if !states.contains(.current) {
+                try await store.insert(try SigningKey.generate(algorithm).sealed(with: sealingKey, state: .current, at: now))
+            }
+            if !states.contains(.next) {
+                try await store.insert(try SigningKey.generate(algorithm).sealed(with: sealingKey, state: .next, at: now))
+            }
+        }
+        try await reload(now: now)
+    }
+
+    /// Re-reads the keys; rebuilds the signer only when a key was added, promoted or retired.
+    public func reload(now: Int) async throws {
+        let records = try await store.signingKeys(retiredAfter: now - retention)
+        let fingerprint = records.map { "\($0.kid):\($0.state.rawValue)" }
+        if snapshot.withLock({ $0?.fingerprint == fingerprint }) { return }
+
+        let collection = JWTKeyCollection()
+        var signingKids: [SigningAlgorithm: String] = [:]
+        var jwks: [PublicJWK] = []
+        for record in records {
+            let key = try SigningKey(unsealing: record, with: sealingKey)
+            try await key.add(to: collection)
+            jwks.append(key.publicJWK)
+            // Should two nodes ever both create a current key, the newest signs and both are published.
+            if record.state == .current {
+                signingKids[key.algorithm] = key.kid
+            }
+        }
+        let document = try JSONEncoder().encode(["keys": jwks])
+        let loaded = Snapshot(collection: collection, signingKids: signingKids, jwks: Array(document), fingerprint: fingerprint)
+        snapshot.withLock { $0 = loaded }
+    }
+
+    /// Promotes the published next key of `algorithm` to signing and publishes a fresh next key.
+    /// Returns the kid that now signs.
+    @discardableResult
+    public func rotate(_ algorithm: SigningAlgorithm, now: Int) async throws -> String? {
+        let next = try SigningKey.generate(algorithm).sealed(with: sealingKey, state: .next, at: now)
+        let promoted = try await store.rotateSigningKeys(publishing: next, at: now)
+        try await reload(now: now)
+        return promoted
+    }
+
+    /// The JWKS document (`{"keys":[…]}`) as served.
+    public var jwks: [UInt8] {
+        snapshot.withLock { $0?.jwks ?? Array(#"{"keys":[]}"#.utf8) }
+    }
+
+    /// The kid that signs for `algorithm` now.
+    public func signingKid(for algorithm: SigningAlgorithm) -> String? {
+        snapshot.withLock { $0?.signingKids[algorithm] }
+    }
+
+    /// Signs `payload` with the current key of `algorithm`, `typ` in the header (`JWT`, or
+    /// `at+jwt` for an RFC 9068 access token).
+    public func sign(_ payload: some JWTPayload, algorithm: SigningAlgorithm, type: String = "JWT") async throws -> String {
+        let (collection, kid) = snapshot.withLock { ($0?.collection, $0?.signingKids[algorithm]) }
+        guard let collection, let kid else { throw KeyRingError.noSigningKey(algorithm) }
+        var header = JWTHeader()
+        header.typ = type
+        return try await collection.sign(payload, kid: JWKIdentifier(string: kid), header: header)
+    }
+
+    /// Verifies a token this provider signed, with any published key.
+    public func verify<Payload: JWTPayload>(_ token: String, as payload: Payload.Type) async throws -> Payload {
+        guard let collection = snapshot.withLock({ $0?.collection }) else { throw KeyRingError.notLoaded }
+        return try await collection.verify(token, as: Payload.self)
+    }
+}
+
+public enum KeyRingError: Error, CustomStringConvertible {
+    case noSigningKey(SigningAlgorithm)
+    case notLoaded
+
+    public var description: String {
+        switch self {
+        case .noSigningKey(let algorithm): "no signing key for \(algorithm.rawValue)"
+        case .notLoaded: "the key ring has not been loaded"
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// Renders the provider's HTML pages from ``Templates``.
+struct Pages: Sendable {
+    private let library: MustacheLibrary
+
+    init() {
+        var library = MustacheLibrary()
+        // The templates are constants of this binary; a parse error is a programming error.
+        for (name, text) in [("head", Templates.head), ("foot", Templates.foot), ("login", Templates.login),
+                             ("error", Templates.error), ("logged-out", Templates.loggedOut)] {
+            library.register(try! MustacheTemplate(string: text), named: name)
+        }
+        self.library = library
+    }
+
+    /// What the login form shows.
+    struct Login {
+        var title = "Log in"
+        var clientName: String
+        var action: String
+        var csrfToken: String
+        var authorizationRequest: String
+        var email: String = ""
+        var error: String?
+    }
+
+    func login(_ page: Login) -> String {
+        library.render(page, withTemplate: "login") ?? ""
+    }
+
+    /// An error page, with the OAuth error code when there is one.
+    func error(title: String, message: String, code: String? = nil) -> String {
+        library.render(["title": title, "message": message, "code": code as Any], withTemplate: "error") ?? ""
+    }
+
+    func loggedOut() -> String {
+        library.render(["title": "Logged out"], withTemplate: "logged-out") ?? ""
+    }
+
+    /// An HTML error response.
+    func errorResponse(status: HTTPResponse.Status, title: String, message: String, code: String? = nil) -> Response {
+        .html(error(title: title, message: message, code: code), status: status)
+    }
+}

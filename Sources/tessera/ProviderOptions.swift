@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TesseraServer
+
+/// The options every subcommand shares: where the data is and which master key seals the keys.
+struct ProviderOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "sqlite:///absolute/path, sqlite://relative/path or postgres://user:password@host:port/db (default: sqlite://tessera.sqlite; also TESSERA_DATABASE_URL).",
+        valueName: "url"))
+    var database: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A file holding the base64 master key (default: TESSERA_MASTER_KEY, or tessera.key beside the SQLite file, created on first run).",
+        valueName: "path"))
+    var masterKeyFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("bcrypt cost for user passwords (4–31).", valueName: "cost"))
+    var bcryptCost: UInt8 = UInt8(ProcessInfo.processInfo.environment["TESSERA_BCRYPT_COST"] ?? "") ?? 10
+
+    /// The database, from the flag or the environment.
+    func databaseURL() throws -> DatabaseURL {
+        guard let text = database ?? ProcessInfo.processInfo.environment["TESSERA_DATABASE_URL"] else {
+            return .default
+        }
+        do {
+            return try DatabaseURL(parsing: text)
+        } catch {
+            throw ValidationError("--database: \(error.description)")
+        }
+    }
+
+    mutating func validate() throws {
+        _ = try databaseURL()
+        guard (4...31).contains(bcryptCost) else {
+            throw ValidationError("--bcrypt-cost must be between 4 and 31")
+        }
+        if let masterKeyFile, !FileManager.default.fileExists(atPath: masterKeyFile) {
+            throw ValidationError("--master-key-file: no file at \(masterKeyFile)")
+        }
+    }
+
+    /// The master key: from the environment, the given file, or `tessera.key` (created if absent).
+    func masterKey(for database: DatabaseURL, logger: Logger) throws -> MasterKey {
+        if let base64 = ProcessInfo.processInfo.environment["TESSERA_MASTER_KEY"] {
+            return try MasterKey(base64: base64)
+        }
+        if let masterKeyFile {
+            return try MasterKey(base64: try String(contentsOfFile: masterKeyFile, encoding: .utf8))
+        }
+        let path = database.defaultMasterKeyPath
+        let (key, created) = try MasterKey.loadOrCreate(at: path)
+        if created {
+            logger.notice("created master key \(path) (mode 0600): back it up; without it the signing keys cannot be read")
+            if case .postgres = database {
+                logger.warning("every node sharing this PostgreSQL database must be given the same master key (TESSERA_MASTER_KEY or --master-key-file)")
+            }
+        }
+        return key
+    }
+
+    /// Runs `body` with the provider open, closing it afterwards however `body` ends.
+    func withProvider<Result>(_ body: (Provider) async throws -> Result) async throws -> Result {
+        let provider = try await openProvider(issuer: "http://localhost", logger: makeLogger())
+        do {
+            let result = try await body(provider)
+            await provider.shutdown()
+            return result
+        } catch {
+            await provider.shutdown()
+            throw error
+        }
+    }
+
+    /// Opens the provider against the configured database.
+    func openProvider(issuer: String, logger: Logger, configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> Provider {
+        let database = try databaseURL()
+        var configuration = ProviderConfiguration(issuer: issuer)
+        configuration.bcryptCost = bcryptCost
+        configure(&configuration)
+        return try await Provider.open(configuration: configuration, database: database,
+                                       masterKey: try masterKey(for: database, logger: logger))
+    }
+}
+
+/// The logger of a command: one line per event on stderr, never a secret (see ``Secret``).
+func makeLogger(_ label: String = "tessera") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `tessera`: the provider, its administration, and the demo.
+struct TesseraCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tessera",
+        abstract: "An OAuth 2.0 / OpenID Connect provider and relying-party library.",
+        subcommands: [ServeCommand.self, ClientsCommand.self, UsersCommand.self, KeysCommand.self]
+    )
+}

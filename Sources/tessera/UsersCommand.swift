@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import TesseraCore
+import TesseraServer
+
+/// `tessera users add`: creates a user who can log in.
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage users.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user with an email and a password.")
+
+        @Option(help: "The user's email address (their login).")
+        var email: String
+
+        @Option(help: "The password (visible to other local users in the process list: prefer --password-stdin).")
+        var password: String?
+
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input.")
+        var passwordStdin = false
+
+        @Option(help: "The user's display name (default: the part of the email before @).")
+        var name: String?
+
+        @OptionGroup var options: ProviderOptions
+
+        mutating func validate() throws {
+            let parts = email.split(separator: "@")
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
+                throw ValidationError("--email: '\(email)' is not an email address")
+            }
+            guard (password != nil) != passwordStdin else {
+                throw ValidationError("give exactly one of --password or --password-stdin")
+            }
+            if let password, password.count < 8 {
+                throw ValidationError("the password must be at least 8 characters")
+            }
+        }
+
+        func run() async throws {
+            let secret: Secret
+            if let password {
+                secret = Secret(password)
+            } else {
+                let line = readLine(strippingNewline: true) ?? ""
+                guard line.count >= 8 else { throw ValidationError("the password must be at least 8 characters") }
+                secret = Secret(line)
+            }
+            let user = try await options.withProvider {
+                try await $0.administration.addUser(email: email, password: secret, name: name)
+            }
+            print("user \(user.id) <\(user.email)> added")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TesseraCore
+
+@Suite("Secret never prints")
+struct SecretTests {
+    let secret = Secret("hunter2-top-secret")
+
+    @Test("description, interpolation, dump and Mirror show <redacted>")
+    func everyTextFormIsRedacted() {
+        #expect("\(secret)" == "<redacted>")
+        #expect(String(describing: secret) == "<redacted>")
+        #expect(String(reflecting: secret) == "<redacted>")
+        var dumped = ""
+        dump(secret, to: &dumped)
+        #expect(!dumped.contains("hunter2"))
+        #expect(Mirror(reflecting: secret).children.isEmpty)
+    }
+
+    @Test("a struct holding a secret prints without it")
+    func containersDoNotLeak() {
+        struct Holder { let name = "client"; let secret = Secret("hunter2-top-secret") }
+        #expect(!"\(Holder())".contains("hunter2"))
+        #expect(!"\([secret])".contains("hunter2"))
+        #expect(!"\(Optional(secret) as Any)".contains("hunter2"))
+    }
+
+    @Test("Encodable writes <redacted>; decoding reads the value")
+    func codable() throws {
+        let encoded = String(decoding: try JSONEncoder().encode(["token": secret]), as: UTF8.self)
+        #expect(encoded == #"{"token":"<redacted>"}"#)
+        let decoded = try JSONDecoder().decode([String: Secret].self, from: Data(#"{"t":"abc"}"#.utf8))
+        #expect(decoded["t"]?.unredacted == "abc")
+    }
+
+    @Test("equality compares values")
+    func equality() {
+        #expect(Secret("a") == Secret("a"))
+        #expect(Secret("a") != Secret("b"))
+        #expect(Secret("a") != Secret("ab"))
+    }
+
+    @Test("random secrets are 256-bit base64url and distinct")
+    func random() {
+        let a = Secret.random(), b = Secret.random()
+        #expect(a != b)
+        #expect(a.unredacted.count == 43)
+        #expect(a.unredacted.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+
+    @Test("sha256Hex matches an independent implementation (Python hashlib)")
+    func sha256() {
+        #expect(Secret("hello").sha256Hex == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+    }
+
+    @Test("constant-time comparison agrees with ==")
+    func constantTime() {
+        #expect(ConstantTime.equals("abc", "abc"))
+        #expect(!ConstantTime.equals("abc", "abd"))
+        #expect(!ConstantTime.equals("abc", "abcd"))
+        #expect(ConstantTime.equals("", ""))
+    }
+}

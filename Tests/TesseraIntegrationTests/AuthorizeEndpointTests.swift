@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+import TesseraCore
+
+@Suite("GET /authorize and the login form")
+struct AuthorizeEndpointTests {
+    @Test("an unknown client gets an HTML error page, never a redirect")
+    func unknownClient() async throws {
+        try await TestServer.with { server in
+            let stranger = TestServer.RegisteredClient(id: "no-such-client", secret: nil)
+            let response = try await Browser().get(server.authorizeURL(client: stranger))
+            #expect(response.status == 400)
+            #expect(response.location == nil)
+            #expect(response.header("Content-Type")?.hasPrefix("text/html") == true)
+            #expect(response.body.contains("not registered"))
+        }
+    }
+
+    @Test("an unregistered or missing redirect_uri gets an HTML error page, never a redirect")
+    func unregisteredRedirect() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            for uri in ["https://evil.example/callback", TestServer.redirectURI + "/extra", TestServer.redirectURI + "?x=1"] {
+                let response = try await Browser().get(server.authorizeURL(client: client, redirectURI: uri))
+                #expect(response.status == 400)
+                #expect(response.location == nil)
+                #expect(!response.body.contains("evil.example"))
+            }
+            let missing = try await Browser().get(server.url("/authorize?response_type=code&client_id=\(client.id)"))
+            #expect(missing.status == 400)
+            #expect(missing.location == nil)
+        }
+    }
+
+    @Test("a public client without PKCE is sent back with invalid_request, state and iss")
+    func publicClientNeedsPKCE() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient(isPublic: true)
+            let response = try await Browser().get(server.authorizeURL(client: client, state: "keep-me"))
+            #expect(response.status == 302)
+            #expect(response.location?.hasPrefix(TestServer.redirectURI + "?") == true)
+            let query = response.locationQuery
+            #expect(query["error"] == "invalid_request")
+            #expect(query["error_description"]?.contains("PKCE") == true)
+            #expect(query["state"] == "keep-me")
+            #expect(query["iss"] == server.baseURL)
+            #expect(query["code"] == nil)
+        }
+    }
+
+    @Test("after the redirect URI is trusted, errors go back to the client", arguments: [
+        ([("response_type", "token")], "unsupported_response_type"),
+        ([("code_challenge", PKCE().challenge), ("code_challenge_method", "plain")], "invalid_request"),
+        ([("code_challenge", "too-short"), ("code_challenge_method", "S256")], "invalid_request"),
+        ([("code_challenge", PKCE().challenge)], "invalid_request"),
+        ([("max_age", "-1")], "invalid_request"),
+        ([("prompt", "none login")], "invalid_request"),
+        ([("scope", "open\"id")], "invalid_scope"),
+        ([("response_mode", "fragment")], "invalid_request"),
+    ])
+    func errorsRedirect(extra: [(String, String)], error: String) async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            let response = try await Browser().get(server.authorizeURL(client: client, state: "s", extra: extra))
+            #expect(response.status == 302)
+            #expect(response.locationQuery["error"] == error)
+            #expect(response.locationQuery["iss"] == server.baseURL)
+        }
+    }
+
+    @Test("a repeated parameter goes back to the client as invalid_request")
+    func repeatedParameter() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            let response = try await Browser().get(server.authorizeURL(client: client, state: "s") + "&state=again")
+            #expect(response.status == 302)
+            #expect(response.locationQuery["error"] == "invalid_request")
+        }
+    }
+
+    @Test("prompt=none without a session answers login_required instead of a page")
+    func promptNone() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            let response = try await Browser().get(server.authorizeURL(client: client, extra: [("prompt", "none")]))
+            #expect(response.status == 302)
+            #expect(response.locationQuery["error"] == "login_required")
+        }
+    }
+
+    @Test("the login page is a plain HTML form that is never cached, framed or referred")
+    func loginPage() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            let browser = Browser()
+            let page = try await browser.get(server.authorizeURL(client: client))
+            #expect(page.status == 200)
+            #expect(page.body.contains(#"<form method="post" action="/login">"#))
+            #expect(page.body.contains(#"name="email""#) && page.body.contains(#"name="password""#))
+            #expect(!page.body.contains("<script"))
+            #expect(page.header("Cache-Control") == "no-store")
+            #expect(page.header("Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(page.header("Referrer-Policy") == "no-referrer")
+            let csrfCookie = try #require(page.headers["Set-Cookie"].first { $0.hasPrefix("tessera_csrf=") })
+            #expect(csrfCookie.contains("HttpOnly") && csrfCookie.contains("SameSite=Lax"))
+            #expect(!csrfCookie.contains("Secure"), "the test issuer is http")
+        }
+    }
+
+    @Test("the login POST requires the CSRF token that matches its cookie")
+    func csrfRequired() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let browser = Browser()
+            let page = try await browser.get(server.authorizeURL(client: client))
+            let form = try #require(LoginForm(html: page.body))
+            let credentials = [("email", "alice@example.com"), ("password", TestServer.password)]
+
+            let missing = try await browser.post(server.url("/login"), form: [("authorization_request", form.authorizationRequest)] + credentials)
+            let wrong = try await browser.post(server.url("/login"), form: [("csrf_token", Secret.random().unredacted),
+                                                                             ("authorization_request", form.authorizationRequest)] + credentials)
+            let noCookie = Browser()
+            let crossSite = try await noCookie.post(server.url("/login"), form: [("csrf_token", form.csrfToken),
+                                                                                ("authorization_request", form.authorizationRequest)] + credentials)
+            for response in [missing, wrong, crossSite] {
+                #expect(response.status == 400)
+                #expect(response.location == nil)
+                #expect(!response.headers["Set-Cookie"].contains { $0.hasPrefix("tessera_session=") })
+            }
+            #expect(browser.cookie("tessera_session") == nil)
+        }
+    }
+
+    @Test("a wrong password or unknown email re-shows the form with one message and no session")
+    func wrongCredentials() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            for (email, password) in [("alice@example.com", "wrong password"), ("nobody@example.com", TestServer.password)] {
+                let browser = Browser()
+                let page = try await browser.get(server.authorizeURL(client: client))
+                let form = try #require(LoginForm(html: page.body))
+                let response = try await browser.post(server.url("/login"), form: [
+                    ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest),
+                    ("email", email), ("password", password),
+                ])
+                #expect(response.status == 401)
+                #expect(response.location == nil)
+                #expect(response.body.contains("Wrong email or password."))
+                #expect(browser.cookie("tessera_session") == nil)
+            }
+        }
+    }
+
+    @Test("the login session cookie is HttpOnly and SameSite=Lax; prompt=login asks again")
+    func sessionCookie() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let browser = Browser()
+            _ = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
+            #expect(browser.cookie("tessera_session") != nil)
+            let again = try await browser.get(server.authorizeURL(client: client, extra: [("prompt", "login")]))
+            #expect(again.status == 200)
+            #expect(LoginForm(html: again.body) != nil)
+        }
+    }
+
+    @Test("a login form whose authorization request was tampered with is validated again")
+    func tamperedForm() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let browser = Browser()
+            let page = try await browser.get(server.authorizeURL(client: client))
+            let form = try #require(LoginForm(html: page.body))
+            let tampered = form.authorizationRequest.replacingOccurrences(
+                of: FormURLEncoding.escape(TestServer.redirectURI), with: FormURLEncoding.escape("https://evil.example/cb"))
+            #expect(tampered != form.authorizationRequest)
+            let response = try await browser.post(server.url("/login"), form: [
+                ("csrf_token", form.csrfToken), ("authorization_request", tampered),
+                ("email", "alice@example.com"), ("password", TestServer.password),
+            ])
+            #expect(response.status == 400)
+            #expect(response.location == nil)
+        }
+    }
+}

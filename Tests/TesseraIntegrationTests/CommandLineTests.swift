@@ -1,0 +1,208 @@
+import Foundation
+import NIOHTTP1
+import Testing
+import TesseraCore
+
+@Suite("The tessera command line (DESIGN.md's contract)")
+struct CommandLineTests {
+    @Test("clients add --json prints one JSON object with client_id and client_secret; --public has no secret")
+    func clientsAddJSON() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let output = try await TesseraBinary.run(["clients", "add", "--name", "Web App", "--redirect-uri", "http://localhost:3000/callback",
+                                                      "--redirect-uri", "https://app.example/cb", "--json", "--database", database])
+            #expect(output.status == 0, "\(output.stderr)")
+            let lines = output.stdout.split(separator: "\n")
+            #expect(lines.count == 1)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+            #expect((object["client_id"] as? String)?.isEmpty == false)
+            #expect((object["client_secret"] as? String)?.count == 43)
+
+            let publicOutput = try await TesseraBinary.run(["clients", "add", "--name", "SPA", "--redirect-uri", "http://localhost:5173/cb",
+                                                            "--public", "--json", "--database", database])
+            let publicObject = try #require(try JSONSerialization.jsonObject(with: Data(publicOutput.stdout.utf8)) as? [String: Any])
+            #expect(publicObject["client_id"] is String)
+            #expect(publicObject["client_secret"] == nil)
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("tessera.key").path))
+        }
+    }
+
+    @Test("a bad flag or value: one line on stderr, a non-zero exit, and nothing written", arguments: [
+        ["serve", "--no-such-flag"],
+        ["serve", "--code-ttl", "0"],
+        ["serve", "--code-ttl", "601"],
+        ["serve", "--port", "70000"],
+        ["serve", "--issuer", "ftp://x"],
+        ["clients", "add", "--redirect-uri", "http://localhost/cb"],
+        ["clients", "add", "--name", "x", "--redirect-uri", "ftp://example.com/cb"],
+        ["clients", "add", "--name", "x", "--redirect-uri", "https://example.com/cb#frag"],
+        ["clients", "add", "--name", "x", "--redirect-uri", "http://example.com/cb"],
+        ["clients", "add", "--name", "x"],
+        ["clients", "add", "--name", "x", "--redirect-uri", "https://a.example/cb", "--id-token-alg", "HS256"],
+        ["users", "add", "--email", "a@example.com"],
+        ["users", "add", "--email", "a@example.com", "--password", "short"],
+        ["users", "add", "--email", "not-an-email", "--password", "long enough"],
+        ["keys", "rotate", "--alg", "none"],
+        ["clients", "add", "--name", "x", "--redirect-uri", "https://a.example/cb", "--database", "mysql://localhost/x"],
+        ["clients", "add", "--name", "x", "--redirect-uri", "https://a.example/cb", "--master-key-file", "/no/such/file"],
+        ["no-such-command"],
+    ])
+    func badInput(arguments: [String]) async throws {
+        try await withTemporaryDirectory { directory in
+            let hasDatabase = arguments.contains("--database")
+            let output = try await TesseraBinary.run(arguments + (hasDatabase ? [] : ["--database", "sqlite://\(directory.path)/t.sqlite"]),
+                                                     directory: directory)
+            #expect(output.status != 0)
+            let lines = output.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "stderr: \(output.stderr)")
+            #expect(lines.first?.hasPrefix("tessera: error: ") == true)
+            #expect(output.stdout.isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "something was written")
+        }
+    }
+
+    @Test("users add --password-stdin reads the password, and the user can log in")
+    func passwordStdin() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let added = try await TesseraBinary.run(["users", "add", "--email", "Bob@Example.com", "--password-stdin", "--database", database],
+                                                    stdin: "a long password\n")
+            #expect(added.status == 0, "\(added.stderr)")
+            #expect(added.stdout.contains("bob@example.com"))
+            let again = try await TesseraBinary.run(["users", "add", "--email", "bob@example.com", "--password", "another one",
+                                                     "--database", database])
+            #expect(again.status != 0)
+            #expect(again.stderr.contains("already exists"))
+        }
+    }
+
+    @Test("sqlite:// takes relative paths (from the working directory) and absolute ones")
+    func databasePaths() async throws {
+        try await withTemporaryDirectory { directory in
+            let relative = try await TesseraBinary.run(["clients", "add", "--name", "a", "--redirect-uri", "https://a.example/cb",
+                                                        "--database", "sqlite://data/rel.sqlite"], directory: directory)
+            #expect(relative.status == 0, "\(relative.stderr)")
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("data/rel.sqlite").path))
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("data/tessera.key").path))
+            let absolute = try await TesseraBinary.run(["clients", "add", "--name", "a", "--redirect-uri", "https://a.example/cb"],
+                                                       environment: ["TESSERA_DATABASE_URL": "sqlite://\(directory.path)/abs.sqlite"])
+            #expect(absolute.status == 0, "\(absolute.stderr)")
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("abs.sqlite").path))
+        }
+    }
+
+    @Test("serve: one line with the issuer; the whole flow over its socket; --code-ttl; SIGTERM exits cleanly; nothing secret in its output at trace level")
+    func serveEndToEnd() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let server = try await ServeProcess(arguments: ["--database", database, "--code-ttl", "2"],
+                                                environment: ["LOG_LEVEL": "trace"], directory: directory)
+            #expect(server.text.contains("tessera: serving \(server.baseURL)"))
+            let ledger = SecretLedger()
+
+            let created = try await TesseraBinary.run(["clients", "add", "--name", "CLI App", "--redirect-uri", TestServer.redirectURI,
+                                                       "--json", "--database", database])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
+            let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            ledger.record(client.secret)
+            let added = try await TesseraBinary.run(["users", "add", "--email", "carol@example.com", "--password-stdin", "--database", database],
+                                                    stdin: "carol's password\n")
+            #expect(added.status == 0)
+            ledger.record(Secret("carol's password"))
+
+            let remote = RemoteServer(baseURL: server.baseURL, ledger: ledger)
+            let pkce = PKCE()
+            ledger.record(pkce.verifier)
+            let code = try await remote.code(client: client, pkce: pkce, email: "carol@example.com", password: "carol's password")
+            let tokens = try await remote.exchange(code, client: client, verifier: pkce.verifier)
+            #expect(tokens.status == 200)
+            let info = try await remote.userInfo(try #require(tokens.json["access_token"] as? String))
+            #expect(info.json["email"] as? String == "carol@example.com")
+            #expect(try await remote.exchange(code, client: client, verifier: pkce.verifier).oauthError == "invalid_grant")
+
+            let stale = try await remote.code(client: client, pkce: pkce, email: "carol@example.com", password: "carol's password")
+            try await Task.sleep(for: .seconds(3))
+            let expired = try await remote.exchange(stale, client: client, verifier: pkce.verifier)
+            #expect(expired.oauthError == "invalid_grant")
+            #expect((expired.json["error_description"] as? String)?.contains("expired") == true)
+
+            let status = await server.terminate()
+            #expect(status == 0)
+            let log = server.text
+            #expect(log.contains("path=/oauth/token"), "the trace-level request log was captured")
+            let leaked = ledger.all.filter { log.contains($0) }
+            #expect(leaked.isEmpty, "\(leaked.count) secrets appear in the server's output")
+        }
+    }
+
+    @Test("SIGTERM lets an in-flight request finish before the process exits")
+    func gracefulShutdown() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let server = try await ServeProcess(arguments: ["--database", database])
+            // A slow request: bcrypt at cost 15 takes a few hundred milliseconds or more.
+            _ = try await TesseraBinary.run(["users", "add", "--email", "slow@example.com", "--password", "slow password",
+                                             "--bcrypt-cost", "15", "--database", database])
+            let created = try await TesseraBinary.run(["clients", "add", "--name", "A", "--redirect-uri", TestServer.redirectURI,
+                                                       "--json", "--database", database])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
+            let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            let browser = Browser()
+            let page = try await browser.get(server.baseURL + "/authorize?" + FormURLEncoding.encode([
+                ("response_type", "code"), ("client_id", client.id), ("redirect_uri", TestServer.redirectURI), ("scope", "openid"),
+            ]))
+            let form = try #require(LoginForm(html: page.body))
+            // The login's bcrypt check at cost 15 keeps the request in flight for well over a second.
+            let login = Task {
+                try await browser.post(server.baseURL + "/login", form: [
+                    ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest),
+                    ("email", "slow@example.com"), ("password", "slow password"),
+                ])
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let status = await server.terminate()
+            let response = try await login.value
+            #expect(response.status == 302, "the in-flight login completed")
+            #expect(response.locationQuery["code"] != nil)
+            #expect(status == 0)
+        }
+    }
+}
+
+/// The flow helpers of ``TestServer`` for a server in another process.
+struct RemoteServer {
+    let baseURL: String
+    let ledger: SecretLedger
+
+    func code(client: TestServer.RegisteredClient, pkce: PKCE?, email: String, password: String) async throws -> Secret {
+        var pairs: [(name: String, value: String)] = [("response_type", "code"), ("client_id", client.id),
+                                                      ("redirect_uri", TestServer.redirectURI), ("scope", "openid email offline_access"),
+                                                      ("state", "s")]
+        if let pkce { pairs += [("code_challenge", pkce.challenge), ("code_challenge_method", "S256")] }
+        let browser = Browser()
+        let page = try await browser.get(baseURL + "/authorize?" + FormURLEncoding.encode(pairs))
+        let form = try #require(LoginForm(html: page.body), "no login form: \(page.status)")
+        let response = try await browser.post(baseURL + "/login", form: [
+            ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest), ("email", email), ("password", password),
+        ])
+        let code = Secret(try #require(response.locationQuery["code"], "no code: \(response.status)"))
+        ledger.record(code)
+        return code
+    }
+
+    func exchange(_ code: Secret, client: TestServer.RegisteredClient, verifier: Secret?) async throws -> HTTPResult {
+        var pairs = [("grant_type", "authorization_code"), ("code", code.unredacted), ("redirect_uri", TestServer.redirectURI)]
+        if let verifier { pairs.append(("code_verifier", verifier.unredacted)) }
+        let form = formBody(pairs)
+        let result = try await send(.POST, baseURL + "/oauth/token",
+                                    headers: [basicAuthorization(id: client.id, secret: client.secret!), form.header], body: form.body)
+        for name in ["access_token", "id_token", "refresh_token"] {
+            if let value = result.json[name] as? String { ledger.record(Secret(value)) }
+        }
+        return result
+    }
+
+    func userInfo(_ accessToken: String) async throws -> HTTPResult {
+        try await send(.GET, baseURL + "/userinfo", headers: [("Authorization", "Bearer \(accessToken)")])
+    }
+}

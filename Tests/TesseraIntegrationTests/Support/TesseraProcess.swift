@@ -1,0 +1,125 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// The `tessera` executable built beside the test bundle, run as a child process.
+enum TesseraBinary {
+    /// `.build/<triple>/debug/tessera`, found next to the test executable (or `TESSERA_BINARY`).
+    static var url: URL {
+        if let path = ProcessInfo.processInfo.environment["TESSERA_BINARY"] {
+            return URL(fileURLWithPath: path)
+        }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("tessera")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: ".build/debug/tessera")
+    }
+
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs `tessera arguments…` to completion.
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                    directory: URL? = nil) async throws -> Output {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["TESSERA_BCRYPT_COST": "4"]) { $1 }.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                      stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+}
+
+/// A `tessera serve` child process, its output captured whole for the log scan.
+final class ServeProcess: Sendable {
+    let process: Process
+    let baseURL: String
+    private let output = OutputBuffer()
+
+    /// Starts `tessera serve` on a free port and waits until it prints its serving line.
+    init(arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws {
+        let port = freeLoopbackPort()
+        baseURL = "http://127.0.0.1:\(port)"
+        process = Process()
+        process.executableURL = TesseraBinary.url
+        process.arguments = ["serve", "--port", "\(port)"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["TESSERA_BCRYPT_COST": "4"]) { $1 }.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.append(data) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !text.contains("tessera: serving ") {
+            guard process.isRunning, Date() < deadline else {
+                throw ServeProcessError.didNotStart(text)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Everything the process printed so far.
+    var text: String { output.text }
+
+    /// Sends SIGTERM and waits for the exit status.
+    @discardableResult
+    func terminate() async -> Int32 {
+        if process.isRunning { process.terminate() }
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationStatus
+    }
+
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    deinit { kill() }
+}
+
+enum ServeProcessError: Error, CustomStringConvertible {
+    case didNotStart(String)
+    var description: String {
+        switch self { case .didNotStart(let output): "tessera serve did not start:\n\(output)" }
+    }
+}
+
+/// A scratch folder removed at the end of a test.
+func withTemporaryDirectory<Result>(_ body: (URL) async throws -> Result) async throws -> Result {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory)
+}
+
+/// Text appended from a pipe's reading thread and read from the test.
+final class OutputBuffer: Sendable {
+    private let storage = Mutex<String>("")
+
+    func append(_ data: Data) {
+        storage.withLock { $0 += String(decoding: data, as: UTF8.self) }
+    }
+
+    var text: String { storage.withLock { $0 } }
+}
