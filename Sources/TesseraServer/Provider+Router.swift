@@ -7,13 +7,13 @@ extension Provider {
     public func router() -> Router<BasicRequestContext> {
         let pages = Pages()
         let authenticator = ClientAuthenticator(clients: store)
-        let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing)
+        let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing, users: store)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
         let flow = AuthorizationFlow(configuration: configuration, clients: store, sessions: store, codes: store,
                                      pages: pages, cookies: cookies, clock: clock)
         let grants: [any GrantHandler] = [
-            AuthorizationCodeGrant(codes: store, users: store, issuer: issuer, clock: clock),
-            RefreshTokenGrant(refreshTokens: store, users: store, issuer: issuer, clock: clock),
+            AuthorizationCodeGrant(codes: store, issuer: issuer, clock: clock),
+            RefreshTokenGrant(refreshTokens: store, issuer: issuer, clock: clock),
         ]
         let token = TokenEndpoint(
             authenticator: authenticator,

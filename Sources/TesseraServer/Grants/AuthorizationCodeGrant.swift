@@ -6,7 +6,6 @@ import TesseraCore
 /// race with one code, only one can ever get tokens; every later attempt revokes what it issued.
 struct AuthorizationCodeGrant: GrantHandler {
     let codes: any AuthorizationCodeStore
-    let users: any UserStore
     let issuer: TokenIssuer
     let clock: WallClock
 
@@ -25,11 +24,7 @@ struct AuthorizationCodeGrant: GrantHandler {
             minted.value = tokens
             return tokens.records
         }
-        guard let tokens = minted.value else {
-            throw OAuthError(.serverError, "The tokens could not be issued.")
-        }
-        let user = try await grant.userID.asyncFlatMap { try await users.user(id: $0) }
-        return try await issuer.response(for: tokens, grant: grant, client: client, user: user, includeNonce: true, now: now)
+        return try await issuer.response(for: minted.value, grant: grant, client: client, includeNonce: true, now: now)
     }
 
     /// Everything RFC 6749 §4.1.3 and RFC 7636 §4.6 ask of a consumed code.

@@ -6,7 +6,6 @@ import TesseraCore
 /// grant (reuse detection, RFC 9700 §4.14.2). A refresh may narrow the scope, never widen it.
 struct RefreshTokenGrant: GrantHandler {
     let refreshTokens: any RefreshTokenStore
-    let users: any UserStore
     let issuer: TokenIssuer
     let clock: WallClock
 
@@ -37,10 +36,6 @@ struct RefreshTokenGrant: GrantHandler {
             minted.value = tokens
             return tokens.records
         }
-        guard let tokens = minted.value else {
-            throw OAuthError(.serverError, "The tokens could not be issued.")
-        }
-        let user = try await grant.userID.asyncFlatMap { try await users.user(id: $0) }
-        return try await issuer.response(for: tokens, grant: grant, client: client, user: user, includeNonce: false, now: now)
+        return try await issuer.response(for: minted.value, grant: grant, client: client, includeNonce: false, now: now)
     }
 }

@@ -27,3 +27,22 @@ public enum SQLFlavor: String, Sendable {
     case sqlite
     case postgres
 }
+
+extension SQLDatabase {
+    /// Runs `body` between `begin` and COMMIT on this (single-session) database, rolling back
+    /// when it throws: the one transaction shape both engines share.
+    func runTransaction<Result: Sendable>(
+        begin: SQLQueryString = "BEGIN",
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await raw(begin).run()
+        do {
+            let result = try await body(self)
+            try await raw("COMMIT").run()
+            return result
+        } catch {
+            try? await raw("ROLLBACK").run()
+            throw error
+        }
+    }
+}

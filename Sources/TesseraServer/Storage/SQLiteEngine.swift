@@ -46,17 +46,8 @@ public final class SQLiteEngine: SQLEngine {
 
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         try await writer.withResource { connection in
-            let database = connection.sql(queryLogLevel: nil)
             // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
-            try await database.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
+            try await connection.sql(queryLogLevel: nil).runTransaction(begin: "BEGIN IMMEDIATE", body)
         }
     }
 

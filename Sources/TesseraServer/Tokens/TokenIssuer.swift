@@ -9,6 +9,7 @@ import TesseraCore
 struct TokenIssuer: Sendable {
     let configuration: ProviderConfiguration
     let keyRing: KeyRing
+    let users: any UserStore
 
     /// Fresh tokens and the rows that will record them.
     struct Minted: Sendable {
@@ -33,10 +34,15 @@ struct TokenIssuer: Sendable {
         return Minted(accessToken: accessToken, refreshToken: refreshToken, scope: scope, records: records)
     }
 
-    /// The seed's JSON response, with an id_token when `openid` was granted.
+    /// The seed's JSON response for what a grant handler minted inside its transaction, with an
+    /// id_token when `openid` was granted.
     /// - Parameter includeNonce: true for the code exchange; a refreshed id_token carries no nonce
     ///   (OpenID Connect Core §12.2).
-    func response(for minted: Minted, grant: Grant, client: Client, user: User?, includeNonce: Bool, now: Int) async throws -> TokenResponse {
+    func response(for minted: Minted?, grant: Grant, client: Client, includeNonce: Bool, now: Int) async throws -> TokenResponse {
+        guard let minted else {
+            throw OAuthError(.serverError, "The tokens could not be issued.")
+        }
+        let user = try await grant.userID.asyncFlatMap { try await users.user(id: $0) }
         var idToken: Secret?
         if minted.scope.contains("openid"), let user {
             let algorithm = SigningAlgorithm(rawValue: client.idTokenAlgorithm) ?? .rs256
