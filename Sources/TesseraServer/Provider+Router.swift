@@ -4,43 +4,54 @@ import TesseraCore
 
 extension Provider {
     /// Every endpoint, at Auth0's paths.
-    public func router() -> Router<BasicRequestContext> {
+    public func router() -> Router<ProviderRequestContext> {
         let pages = Pages()
         let authenticator = ClientAuthenticator(clients: store)
         let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing, users: store)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
-        let flow = AuthorizationFlow(configuration: configuration, clients: store, sessions: store, codes: store,
+        let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, sessions: store, codes: store,
                                      pages: pages, cookies: cookies, clock: clock)
         let grants: [any GrantHandler] = [
             AuthorizationCodeGrant(codes: store, issuer: issuer, clock: clock),
             RefreshTokenGrant(refreshTokens: store, issuer: issuer, clock: clock),
+            ClientCredentialsGrant(apis: store, grants: store, issuer: issuer, clock: clock),
         ]
         let token = TokenEndpoint(
             authenticator: authenticator,
             grants: Dictionary(uniqueKeysWithValues: grants.map { ($0.grantType, $0) }),
             maxBodyBytes: configuration.maxBodyBytes)
         let authorize = AuthorizeEndpoint(flow: flow)
-        let login = LoginEndpoint(flow: flow, users: store, sessions: store, passwords: passwords, maxBodyBytes: configuration.maxBodyBytes)
-        let userInfo = UserInfoEndpoint(accessTokens: store, users: store, clock: clock)
-        let revoke = RevokeEndpoint(authenticator: authenticator, refreshTokens: store, accessTokens: store, clock: clock,
+        let login = LoginEndpoint(flow: flow, users: store, sessions: store, passwords: passwords,
+                                  throttle: LoginThrottle(failures: store, policy: configuration.loginThrottle),
+                                  maxBodyBytes: configuration.maxBodyBytes)
+        let userInfo = UserInfoEndpoint(accessTokens: store, users: store, keyRing: keyRing, clock: clock)
+        let revoke = RevokeEndpoint(authenticator: authenticator, refreshTokens: store, accessTokens: store, keyRing: keyRing, clock: clock,
                                     maxBodyBytes: configuration.maxBodyBytes)
         let discovery = DiscoveryEndpoint(configuration: configuration)
         let jwks = JWKSEndpoint(keyRing: keyRing)
         let health = HealthEndpoints(database: store)
+        let introspect = IntrospectEndpoint(configuration: configuration, authenticator: authenticator, accessTokens: store,
+                                            refreshTokens: store, keyRing: keyRing, clock: clock)
+        let logout = LogoutEndpoint(configuration: configuration, clients: store, sessions: store, keyRing: keyRing,
+                                    cookies: cookies, pages: pages, clock: clock)
 
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: ProviderRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.get("/authorize") { await authorize.respond(to: $0, context: $1) }
         router.post("/login") { await login.respond(to: $0, context: $1) }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/oauth/token", method: method) { await token.respond(to: $0, context: $1) }
             router.on("/oauth/revoke", method: method) { await revoke.respond(to: $0, context: $1) }
+            router.on("/oauth/introspect", method: method) { await introspect.respond(to: $0, context: $1) }
         }
         router.get("/userinfo") { await userInfo.respond(to: $0, context: $1) }
         router.post("/userinfo") { await userInfo.respond(to: $0, context: $1) }
         router.get("/.well-known/openid-configuration") { discovery.respond(to: $0, context: $1) }
         router.get("/.well-known/oauth-authorization-server") { discovery.respond(to: $0, context: $1) }
         router.get("/.well-known/jwks.json") { jwks.respond(to: $0, context: $1) }
+        router.get("/oidc/logout") { await logout.oidcLogout($0, context: $1) }
+        router.post("/oidc/logout") { await logout.oidcLogout($0, context: $1) }
+        router.get("/v2/logout") { await logout.auth0Logout($0, context: $1) }
         router.get("/healthz") { health.live($0, context: $1) }
         router.get("/readyz") { await health.ready($0, context: $1) }
         return router

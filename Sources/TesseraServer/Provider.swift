@@ -46,9 +46,10 @@ public struct Provider: Sendable {
         Administration(store: store, keyRing: keyRing, passwords: passwords, clock: clock)
     }
 
-    /// Background work a running server needs: picking up keys rotated by other processes.
+    /// Background work a running server needs: rotating keys on schedule and picking up keys
+    /// rotated by other processes.
     public var services: [any Service] {
-        [KeyRingReloader(keyRing: keyRing, clock: clock)]
+        [KeyRingMaintenance(keyRing: keyRing, clock: clock, rotationAge: configuration.keyRotationDays.map { $0 * 86_400 })]
     }
 
     public func shutdown() async {
@@ -56,11 +57,12 @@ public struct Provider: Sendable {
     }
 }
 
-/// Re-reads the signing keys every ``KeyRing/reloadInterval``, so a key rotated anywhere signs
-/// everywhere within that bound.
-struct KeyRingReloader: Service {
+/// Every ``KeyRing/reloadInterval``: rotates keys whose age reached `rotationAge` (when set), then
+/// re-reads the keys, so a key rotated anywhere signs everywhere within that bound.
+struct KeyRingMaintenance: Service {
     let keyRing: KeyRing
     let clock: WallClock
+    let rotationAge: Int?
 
     func run() async throws {
         let logger = Logger(label: "tessera.keys")
@@ -68,6 +70,9 @@ struct KeyRingReloader: Service {
             while !Task.isCancelled {
                 try await Task.sleep(for: KeyRing.reloadInterval)
                 do {
+                    if let rotationAge {
+                        try await keyRing.rotateIfDue(maximumAge: rotationAge, now: clock.now())
+                    }
                     try await keyRing.reload(now: clock.now())
                 } catch {
                     logger.warning("could not reload signing keys", metadata: ["error.type": .string(String(describing: type(of: error)))])

@@ -15,11 +15,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8080
 
-    @Option(help: ArgumentHelp("The issuer URL (default: http://HOST:PORT).", valueName: "url"))
+    @Option(help: ArgumentHelp("The issuer URL (default: http://HOST:PORT, or https:// with --tls-cert).", valueName: "url"))
     var issuer: String?
 
     @Option(name: .customLong("code-ttl"), help: ArgumentHelp("Authorization code lifetime in seconds (1–600).", valueName: "seconds"))
     var codeTTL = 60
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain: serve HTTPS only.", valueName: "pem"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key for --tls-cert.", valueName: "pem"))
+    var tlsKey: String?
+
+    @Option(name: .customLong("refresh-grace-seconds"),
+            help: ArgumentHelp("How long a just-rotated refresh token still works for a concurrent refresh (0 = off).", valueName: "seconds"))
+    var refreshGraceSeconds = 0
+
+    @Option(name: .customLong("key-rotation-days"), help: ArgumentHelp("Rotate signing keys automatically after this many days.", valueName: "days"))
+    var keyRotationDays: Int?
 
     @OptionGroup var options: ProviderOptions
 
@@ -27,6 +40,18 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (1...ProviderConfiguration.maximumCodeLifetime).contains(codeTTL) else {
             throw ValidationError("--code-ttl must be between 1 and \(ProviderConfiguration.maximumCodeLifetime) seconds")
+        }
+        guard (0...300).contains(refreshGraceSeconds) else {
+            throw ValidationError("--refresh-grace-seconds must be between 0 and 300")
+        }
+        if let keyRotationDays, keyRotationDays < 1 {
+            throw ValidationError("--key-rotation-days must be at least 1")
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        for path in [tlsCertificate, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
+            throw ValidationError("cannot read \(path)")
         }
         if let issuer {
             guard let url = URL(string: issuer), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
@@ -39,21 +64,21 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger()
-        let issuer = self.issuer ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
-        let codeTTL = self.codeTTL
+        let scheme = tlsCertificate == nil ? "http" : "https"
+        let issuer = self.issuer ?? "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let (codeTTL, grace, rotationDays) = (self.codeTTL, refreshGraceSeconds, keyRotationDays)
         let database = try options.databaseURL()
-        let provider = try await options.openProvider(issuer: issuer, logger: logger) { $0.codeLifetime = codeTTL }
-        let app = Application(
-            router: provider.router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "tessera"),
-            services: provider.services,
-            onServerRunning: { _ in
+        let provider = try await options.openProvider(issuer: issuer, logger: logger) {
+            $0.codeLifetime = codeTTL
+            $0.refreshGraceSeconds = grace
+            $0.keyRotationDays = rotationDays
+        }
+        do {
+            let listen = ListenConfiguration(host: host, port: port, tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey)
+            let app = try provider.application(listen: listen, logger: logger) {
                 // One line on stdout, flushed, so scripts and tests can wait for it.
                 FileHandle.standardOutput.write(Data("tessera: serving \(issuer) (database \(database))\n".utf8))
-            },
-            logger: logger
-        )
-        do {
+            }
             try await app.runService()
         } catch {
             await provider.shutdown()

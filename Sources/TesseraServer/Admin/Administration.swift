@@ -32,6 +32,18 @@ public struct Administration: Sendable {
         return RegisteredClient(client: client, secret: secret)
     }
 
+    /// Registers an API (resource server) that access tokens can name as their `audience`.
+    /// - Throws: ``RegistrationError`` for an identifier that is not an absolute URI or is taken.
+    public func addAPI(identifier: String, name: String, scopes: Scope) async throws -> API {
+        try APIRegistration.validate(identifier: identifier, name: name, scopes: scopes)
+        if try await store.api(identifier: identifier) != nil {
+            throw RegistrationError.duplicate("an API with the identifier \(identifier) already exists")
+        }
+        let api = API(identifier: identifier, name: name, scopes: scopes)
+        try await store.insert(api, at: clock.now())
+        return api
+    }
+
     /// Adds a user with a bcrypt-hashed password.
     /// - Throws: ``RegistrationError`` for a malformed email, a short password, or a taken email.
     public func addUser(email: String, password: Secret, name: String? = nil) async throws -> User {

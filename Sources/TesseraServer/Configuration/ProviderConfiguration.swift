@@ -11,6 +11,15 @@ public struct ProviderConfiguration: Sendable {
     public var idTokenLifetime: Int = 36_000
     public var refreshTokenLifetime: Int = 30 * 86_400
     public var sessionLifetime: Int = 7 * 86_400
+    /// How long a just-rotated refresh token still refreshes (once its successor is unused), so two
+    /// concurrent refreshes by one client do not log the user out. 0, the default, turns it off,
+    /// as Auth0 and Hydra default.
+    public var refreshGraceSeconds: Int = 0
+    /// Rotate every algorithm's signing key once it has signed for this many days (nil: only by
+    /// `tessera keys rotate`).
+    public var keyRotationDays: Int?
+    /// When failed logins start to wait.
+    public var loginThrottle = LoginThrottlePolicy()
     /// bcrypt cost for user passwords; tests lower it, production keeps 10 or more.
     public var bcryptCost: UInt8 = 10
     /// The largest request body read; larger ones get 413.

@@ -30,7 +30,7 @@ struct AuthorizationRequest: Sendable {
     /// The scopes this provider understands; others are dropped from what is granted.
     static let supportedScopes: Scope = "openid profile email offline_access"
 
-    static func validate(query rawQuery: String, clients: any ClientStore) async throws -> AuthorizationRequest {
+    static func validate(query rawQuery: String, clients: any ClientStore, apis: any APIStore) async throws -> AuthorizationRequest {
         guard let pairs = FormURLEncoding.decode(rawQuery) else {
             throw Refusal.untrusted("The authorization request is malformed.")
         }
@@ -51,7 +51,7 @@ struct AuthorizationRequest: Sendable {
         guard let redirectURI = parameters["redirect_uri"] else {
             throw Refusal.untrusted("The request is missing the 'redirect_uri' parameter.")
         }
-        guard client.redirectURIs.contains(redirectURI) else {
+        guard RedirectURIMatcher.isRegistered(redirectURI, in: client.redirectURIs) else {
             throw Refusal.untrusted("The redirect_uri is not registered for this application.")
         }
 
@@ -100,6 +100,14 @@ struct AuthorizationRequest: Sendable {
         if prompt.contains("none"), prompt.count > 1 {
             throw refuse(.invalidRequest, "prompt=none cannot be combined with other prompt values.")
         }
+        // An API audience adds its permissions to the scopes a user can grant (as Auth0 does).
+        var grantable = supportedScopes
+        if let audience = parameters["audience"] {
+            guard let api = try await apis.api(identifier: audience) else {
+                throw refuse(.invalidRequest, "The audience is not a registered API.")
+            }
+            grantable = Scope(grantable.tokens + api.scopes.tokens)
+        }
         var maxAge: Int?
         if let text = parameters["max_age"] {
             guard let value = Int(text), value >= 0 else {
@@ -111,7 +119,7 @@ struct AuthorizationRequest: Sendable {
             client: client,
             redirectURI: redirectURI,
             state: state,
-            scope: requested.intersection(supportedScopes),
+            scope: requested.intersection(grantable),
             nonce: parameters["nonce"],
             codeChallenge: challenge,
             prompt: prompt,

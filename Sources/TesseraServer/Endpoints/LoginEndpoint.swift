@@ -14,9 +14,10 @@ struct LoginEndpoint: Sendable {
     let users: any UserStore
     let sessions: any SessionStore
     let passwords: PasswordHasher
+    let throttle: LoginThrottle
     let maxBodyBytes: Int
 
-    func respond(to request: Request, context: some RequestContext) async -> Response {
+    func respond(to request: Request, context: ProviderRequestContext) async -> Response {
         do {
             let form: OAuthParameters
             do {
@@ -40,12 +41,21 @@ struct LoginEndpoint: Sendable {
             }
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
             let password = Secret(form["password"] ?? "")
+            let now = flow.clock.now()
+            if let wait = try await throttle.retryAfter(email: email, address: context.clientAddress, now: now) {
+                var response = flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
+                                              error: "Too many failed attempts. Try again in \(wait) seconds.", status: .tooManyRequests)
+                response.headers[.retryAfter] = String(wait)
+                return response
+            }
             let user = email.isEmpty ? nil : try await users.user(email: email)
+            // The same bcrypt work and the same message whether the email is unknown or the password wrong.
             guard try await passwords.verify(password, against: user?.passwordHash), let user else {
+                try await throttle.recordFailure(email: email, address: context.clientAddress, now: now)
                 return flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
                                       error: "Wrong email or password.", status: .unauthorized)
             }
-            let now = flow.clock.now()
+            try await throttle.recordSuccess(email: email)
             let cookieValue = Secret.random()
             let session = LoginSession(
                 idHash: cookieValue.sha256Hex,

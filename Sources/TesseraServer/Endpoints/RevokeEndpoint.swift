@@ -12,6 +12,7 @@ struct RevokeEndpoint: Sendable {
     let authenticator: ClientAuthenticator
     let refreshTokens: any RefreshTokenStore
     let accessTokens: any AccessTokenStore
+    let keyRing: KeyRing
     let clock: WallClock
     let maxBodyBytes: Int
 
@@ -27,13 +28,15 @@ struct RevokeEndpoint: Sendable {
                 throw OAuthError(.invalidRequest, "The request is missing the 'token' parameter.")
             }
             let now = clock.now()
-            let hash = token.sha256Hex
+            let refreshHash = token.sha256Hex
+            let accessKey = await AccessTokenKey.of(token, keyRing: keyRing)
+            let revokeAccess = { try await accessKey.asyncFlatMap { try await accessTokens.revokeAccessToken(hash: $0, clientID: client.id, at: now) } ?? false }
+            let revokeRefresh = { try await refreshTokens.revokeGrant(ofRefreshTokenHash: refreshHash, clientID: client.id, at: now) }
+            // The hint only orders the lookups (RFC 7009 §2.1); either kind is revoked.
             if parameters["token_type_hint"] == "access_token" {
-                if try await !accessTokens.revokeAccessToken(hash: hash, clientID: client.id, at: now) {
-                    _ = try await refreshTokens.revokeGrant(ofRefreshTokenHash: hash, clientID: client.id, at: now)
-                }
-            } else if try await !refreshTokens.revokeGrant(ofRefreshTokenHash: hash, clientID: client.id, at: now) {
-                _ = try await accessTokens.revokeAccessToken(hash: hash, clientID: client.id, at: now)
+                if try await !revokeAccess() { _ = try await revokeRefresh() }
+            } else if try await !revokeRefresh() {
+                _ = try await revokeAccess()
             }
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
         } catch let failure as ClientAuthenticator.Failure {

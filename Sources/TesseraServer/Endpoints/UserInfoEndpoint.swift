@@ -11,6 +11,7 @@ import TesseraCore
 struct UserInfoEndpoint: Sendable {
     let accessTokens: any AccessTokenStore
     let users: any UserStore
+    let keyRing: KeyRing
     let clock: WallClock
 
     func respond(to request: Request, context: some RequestContext) async -> Response {
@@ -19,7 +20,9 @@ struct UserInfoEndpoint: Sendable {
                 .response(challenge: #"Bearer realm="tessera""#)
         }
         do {
-            guard let record = try await accessTokens.accessToken(hash: token.sha256Hex), record.isActive(at: clock.now()) else {
+            guard let key = await AccessTokenKey.of(token, keyRing: keyRing),
+                  let record = try await accessTokens.accessToken(hash: key), record.isActive(at: clock.now())
+            else {
                 throw OAuthError(.invalidToken, "The access token is invalid, expired or revoked.")
             }
             guard record.scope.contains("openid") else {

@@ -18,7 +18,8 @@ struct RefreshTokenGrant: GrantHandler {
         let now = clock.now()
         let issuer = self.issuer
         let minted = Box<TokenIssuer.Minted>()
-        let grant = try await refreshTokens.rotateRefreshToken(hash: refreshToken.sha256Hex, at: now) { grant, record throws(OAuthError) in
+        let grant = try await refreshTokens.rotateRefreshToken(hash: refreshToken.sha256Hex, at: now,
+                                                                graceSeconds: issuer.configuration.refreshGraceSeconds) { grant, record throws(OAuthError) in
             guard grant.clientID == client.id else {
                 throw OAuthError(.invalidGrant, "The refresh token was issued to another client.")
             }

@@ -117,6 +117,20 @@ enum Migrations {
             )
             """,
         ]),
+        Step(version: 2, statements: [
+            // An API's permissions (Auth0's "scopes" of an API), space-separated.
+            "ALTER TABLE apis ADD COLUMN scopes TEXT NOT NULL DEFAULT ''",
+            // Failed logins per account and per client address, for throttling shared by every node.
+            """
+            CREATE TABLE login_failures (
+                throttle_key TEXT PRIMARY KEY,
+                failures INTEGER NOT NULL,
+                last_failure_at BIGINT NOT NULL,
+                blocked_until BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX login_failures_last_failure_at ON login_failures (last_failure_at)",
+        ]),
     ]
 
     /// Applies every step not yet recorded; returns the versions it applied.

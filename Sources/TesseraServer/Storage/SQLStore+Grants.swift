@@ -65,26 +65,22 @@ extension SQLStore: RefreshTokenStore {
     public func rotateRefreshToken(
         hash tokenHash: String,
         at now: Int,
+        graceSeconds: Int,
         issue: @escaping @Sendable (Grant, RefreshTokenRecord) throws(OAuthError) -> IssuedTokens
     ) async throws -> Grant {
         let outcome: Outcome = try await engine.transaction { database in
             let rotated = try await database.raw("""
                 UPDATE refresh_tokens SET rotated_at = \(bind: now)
                 WHERE token_hash = \(bind: tokenHash) AND rotated_at IS NULL
-                RETURNING token_hash, grant_id, scope, created_at, expires_at
+                RETURNING token_hash, grant_id, scope, created_at, expires_at, rotated_at
                 """).first().map(RefreshTokenRecord.init(row:))
-            guard let record = rotated else {
-                // A rotated-out token used again means it leaked: revoke the family (RFC 9700 §4.14.2).
-                let family = try await database.raw("""
-                    UPDATE grants SET revoked_at = \(bind: now)
-                    WHERE id = (SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: tokenHash)) AND revoked_at IS NULL
-                    RETURNING id
-                    """).first()
-                let known = try await family != nil
-                    ? true : database.raw("SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: tokenHash)").first() != nil
-                return .refused(OAuthError(.invalidGrant, known
-                    ? "The refresh token has already been used or revoked; every token of its grant has been revoked."
-                    : "The refresh token is invalid."))
+            let record: RefreshTokenRecord
+            if let rotated {
+                record = rotated
+            } else if let previous = try await Self.graceRecord(tokenHash, at: now, graceSeconds: graceSeconds, on: database) {
+                record = previous
+            } else {
+                return try await Self.refuseReuse(of: tokenHash, at: now, on: database)
             }
             guard let grant = try await database.raw("SELECT \(unsafeRaw: grantColumns()) FROM grants WHERE id = \(bind: record.grantID)")
                 .first().map(Grant.init(row:))
@@ -92,11 +88,61 @@ extension SQLStore: RefreshTokenStore {
                 return .refused(OAuthError(.invalidGrant, "The refresh token is invalid."))
             }
             // A refusal throws, which rolls the rotation back: nothing changes.
-            let tokens = try issue(grant, record)
+            var tokens = try issue(grant, record)
+            tokens.refreshToken?.parentHash = tokenHash
             try await self.insert(tokens, under: grant, at: now, on: database)
             return .issued(grant)
         }
         return try outcome.get()
+    }
+
+    /// The immediately previous refresh token, used again within the grace window while its
+    /// successor is still unused: two concurrent refreshes by the legitimate client. Older
+    /// generations (whose successor was itself rotated) never qualify.
+    private static func graceRecord(_ tokenHash: String, at now: Int, graceSeconds: Int, on database: any SQLDatabase) async throws -> RefreshTokenRecord? {
+        guard graceSeconds > 0 else { return nil }
+        return try await database.raw("""
+            SELECT t.token_hash, t.grant_id, t.scope, t.created_at, t.expires_at, t.rotated_at
+            FROM refresh_tokens t JOIN grants g ON g.id = t.grant_id
+            WHERE t.token_hash = \(bind: tokenHash) AND g.revoked_at IS NULL
+              AND t.rotated_at IS NOT NULL AND t.rotated_at >= \(bind: now - graceSeconds)
+              AND EXISTS (SELECT 1 FROM refresh_tokens c WHERE c.parent_hash = t.token_hash AND c.rotated_at IS NULL)
+            """).first().map(RefreshTokenRecord.init(row:))
+    }
+
+    /// A rotated-out token used again means it leaked: revoke the family (RFC 9700 §4.14.2).
+    private static func refuseReuse(of tokenHash: String, at now: Int, on database: any SQLDatabase) async throws -> Outcome {
+        let family = try await database.raw("""
+            UPDATE grants SET revoked_at = \(bind: now)
+            WHERE id = (SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: tokenHash)) AND revoked_at IS NULL
+            RETURNING id
+            """).first()
+        let known = try await family != nil
+            ? true : database.raw("SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: tokenHash)").first() != nil
+        return .refused(OAuthError(.invalidGrant, known
+            ? "The refresh token has already been used or revoked; every token of its grant has been revoked."
+            : "The refresh token is invalid."))
+    }
+
+    public func refreshToken(hash: String) async throws -> (token: RefreshTokenRecord, grant: Grant)? {
+        try await engine.read { database in
+            try await database.raw("""
+                SELECT t.token_hash, t.grant_id, t.scope AS token_scope, t.created_at AS token_created_at,
+                       t.expires_at AS token_expires_at, t.rotated_at, \(unsafeRaw: grantColumns("g"))
+                FROM refresh_tokens t JOIN grants g ON g.id = t.grant_id
+                WHERE t.token_hash = \(bind: hash)
+                """).first().map { row in
+                    let token = RefreshTokenRecord(
+                        hash: try row.value("token_hash"),
+                        grantID: try row.value("grant_id"),
+                        scope: Scope(try row.value("token_scope", as: String.self)),
+                        createdAt: try row.value("token_created_at"),
+                        expiresAt: try row.value("token_expires_at"),
+                        rotatedAt: try row.optional("rotated_at")
+                    )
+                    return (token, try Grant(row: row))
+                }
+        }
     }
 
     public func revokeGrant(ofRefreshTokenHash tokenHash: String, clientID: String, at now: Int) async throws -> Bool {
@@ -166,8 +212,9 @@ extension SQLStore {
             """).run()
         if let refresh = tokens.refreshToken {
             try await database.raw("""
-                INSERT INTO refresh_tokens (token_hash, grant_id, scope, created_at, expires_at)
-                VALUES (\(bind: refresh.hash), \(bind: grantID), \(bind: refresh.scope), \(bind: now), \(bind: refresh.expiresAt))
+                INSERT INTO refresh_tokens (token_hash, grant_id, parent_hash, scope, created_at, expires_at)
+                VALUES (\(bind: refresh.hash), \(bind: grantID), \(bind: refresh.parentHash), \(bind: refresh.scope), \(bind: now),
+                        \(bind: refresh.expiresAt))
                 """).run()
         }
         // The grant lives as long as the longest-lived token under it, for collection.
@@ -206,7 +253,8 @@ extension RefreshTokenRecord {
             grantID: try row.value("grant_id"),
             scope: Scope(try row.value("scope", as: String.self)),
             createdAt: try row.value("created_at"),
-            expiresAt: try row.value("expires_at")
+            expiresAt: try row.value("expires_at"),
+            rotatedAt: try row.optional("rotated_at")
         )
     }
 }

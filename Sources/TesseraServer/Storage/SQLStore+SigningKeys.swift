@@ -17,9 +17,16 @@ extension SQLStore: SigningKeyStore {
         }
     }
 
-    public func rotateSigningKeys(publishing newNext: SigningKeyRecord, at now: Int) async throws -> String? {
-        try await engine.transaction { database in
+    public func rotateSigningKeys(publishing newNext: SigningKeyRecord, at now: Int, onlyIfActivatedBefore: Int?) async throws -> String? {
+        try await engine.withMigrationLock { database in
             let algorithm = newNext.algorithm
+            if let cutoff = onlyIfActivatedBefore {
+                let due = try await database.raw("""
+                    SELECT kid FROM signing_keys
+                    WHERE state = 'current' AND alg = \(bind: algorithm) AND COALESCE(activated_at, created_at) < \(bind: cutoff)
+                    """).first()
+                guard due != nil else { return nil }
+            }
             try await database.raw("""
                 UPDATE signing_keys SET state = 'retired', retired_at = \(bind: now)
                 WHERE state = 'current' AND alg = \(bind: algorithm)

@@ -10,11 +10,28 @@ public protocol ClientStore: Sendable {
     func insert(_ client: Client, at now: Int) async throws
 }
 
+/// Resource servers that access tokens can be issued for.
+public protocol APIStore: Sendable {
+    func api(identifier: String) async throws -> API?
+    func insert(_ api: API, at now: Int) async throws
+}
+
 /// People who log in.
 public protocol UserStore: Sendable {
     func user(email: String) async throws -> User?
     func user(id: String) async throws -> User?
     func insert(_ user: User, at now: Int) async throws
+}
+
+/// Failed logins, for throttling.
+public protocol LoginFailureStore: Sendable {
+    /// The latest time any of `keys` is blocked until, if later than `now`.
+    func blockedUntil(keys: [String], at now: Int) async throws -> Int?
+    /// Counts one more failure for `key` (forgetting failures older than `forgetBefore`) and
+    /// blocks it until the time `blockUntil` computes from the new count.
+    func recordFailure(key: String, at now: Int, forgetBefore: Int, blockUntil: @escaping @Sendable (Int) -> Int) async throws
+    /// Forgets the failures of `key` (after a successful login).
+    func clearFailures(key: String) async throws
 }
 
 /// Login sessions behind the provider's session cookie.
@@ -43,18 +60,30 @@ public protocol AuthorizationCodeStore: Sendable {
     ) async throws -> Grant
 }
 
+/// Grants without a code: a machine client's client_credentials tokens.
+public protocol MachineGrantStore: Sendable {
+    /// Records the grant and its tokens in one transaction.
+    func insert(_ grant: Grant, tokens: IssuedTokens, at now: Int) async throws
+}
+
 /// Refresh tokens, rotated on every use.
 public protocol RefreshTokenStore: Sendable {
     /// Rotates a refresh token atomically, storing what `issue` returns in the same transaction.
     ///
-    /// A rotated-out token presented again revokes the whole family. When `issue` refuses
-    /// (another client, revoked grant, wider scope) nothing changes.
+    /// A rotated-out token presented again revokes the whole family — unless it is the
+    /// immediately previous token, its successor is unused, and it was rotated no more than
+    /// `graceSeconds` ago (0 turns the grace window off). When `issue` refuses (another client,
+    /// revoked grant, wider scope) nothing changes.
     /// - Throws: `invalid_grant` for an unknown, expired, reused or refused token.
     func rotateRefreshToken(
         hash tokenHash: String,
         at now: Int,
+        graceSeconds: Int,
         issue: @escaping @Sendable (Grant, RefreshTokenRecord) throws(OAuthError) -> IssuedTokens
     ) async throws -> Grant
+
+    /// A refresh token and its grant, as stored, whatever its state (for introspection).
+    func refreshToken(hash: String) async throws -> (token: RefreshTokenRecord, grant: Grant)?
 
     /// Revokes the grant of a refresh token issued to `clientID`; false when there is none.
     func revokeGrant(ofRefreshTokenHash tokenHash: String, clientID: String, at now: Int) async throws -> Bool
@@ -73,8 +102,10 @@ public protocol SigningKeyStore: Sendable {
     func signingKeys(retiredAfter: Int) async throws -> [SigningKeyRecord]
     func insert(_ key: SigningKeyRecord) async throws
     /// Retires the current key of `newNext.algorithm`, promotes its next key, and publishes `newNext`,
-    /// in one transaction. Returns the newly current key's kid.
-    func rotateSigningKeys(publishing newNext: SigningKeyRecord, at now: Int) async throws -> String?
+    /// in one transaction under the migration lock, so nodes rotating at once rotate once. With
+    /// `onlyIfActivatedBefore`, nothing happens unless the current key is that old (scheduled
+    /// rotation). Returns the newly current key's kid, or nil when nothing was rotated.
+    func rotateSigningKeys(publishing newNext: SigningKeyRecord, at now: Int, onlyIfActivatedBefore: Int?) async throws -> String?
 }
 
 /// The database as a whole.
@@ -90,4 +121,11 @@ public struct RefreshTokenRecord: Sendable {
     public var scope: Scope
     public var createdAt: Int
     public var expiresAt: Int
+    /// When it was exchanged for its successor; `nil` while it is the live token.
+    public var rotatedAt: Int?
+
+    /// Whether it may still be used at `now` under `grant`.
+    public func isActive(at now: Int, grant: Grant) -> Bool {
+        rotatedAt == nil && now < expiresAt && grant.revokedAt == nil
+    }
 }

@@ -79,8 +79,19 @@ public final class KeyRing: Sendable {
     /// Returns the kid that now signs.
     @discardableResult
     public func rotate(_ algorithm: SigningAlgorithm, now: Int) async throws -> String? {
+        try await rotate(algorithm, now: now, onlyIfActivatedBefore: nil)
+    }
+
+    /// Rotates every algorithm whose signing key has signed for `maximumAge` seconds or more.
+    public func rotateIfDue(maximumAge: Int, now: Int) async throws {
+        for algorithm in SigningAlgorithm.allCases {
+            try await rotate(algorithm, now: now, onlyIfActivatedBefore: now - maximumAge)
+        }
+    }
+
+    private func rotate(_ algorithm: SigningAlgorithm, now: Int, onlyIfActivatedBefore cutoff: Int?) async throws -> String? {
         let next = try SigningKey.generate(algorithm).sealed(with: sealingKey, state: .next, at: now)
-        let promoted = try await store.rotateSigningKeys(publishing: next, at: now)
+        let promoted = try await store.rotateSigningKeys(publishing: next, at: now, onlyIfActivatedBefore: cutoff)
         try await reload(now: now)
         return promoted
     }

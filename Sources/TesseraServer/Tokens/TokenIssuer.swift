@@ -4,8 +4,11 @@ import TesseraCore
 ///
 /// In two steps, so the database transaction stays short: ``mint(under:scope:client:now:)`` makes
 /// the random tokens and the rows to store (inside the transaction that consumes the code or the
-/// refresh token), and ``response(for:grant:client:user:includeNonce:now:)`` signs the id_token
-/// after the commit — RSA signing is the most expensive step and must not hold the write lock.
+/// refresh token), and ``response(for:grant:client:includeNonce:now:)`` signs the JWTs after the
+/// commit — RSA signing is the most expensive step and must not hold the write lock.
+///
+/// The access token is opaque unless the grant names an API (`audience`): then it is an RFC 9068
+/// JWT for that API.
 struct TokenIssuer: Sendable {
     let configuration: ProviderConfiguration
     let keyRing: KeyRing
@@ -13,25 +16,32 @@ struct TokenIssuer: Sendable {
 
     /// Fresh tokens and the rows that will record them.
     struct Minted: Sendable {
-        let accessToken: Secret
+        /// The access token when opaque; `nil` when it is a JWT still to be signed.
+        let opaqueAccessToken: Secret?
+        /// The `jti` of the JWT access token still to be signed.
+        let accessTokenID: String
         let refreshToken: Secret?
         let scope: Scope
+        let issuedAt: Int
         let records: IssuedTokens
     }
 
-    /// Opaque random tokens for `grant`, with a refresh token only when `offline_access` was
-    /// granted and the client may refresh.
+    /// Random tokens for `grant`, with a refresh token only when `offline_access` was granted and
+    /// the client may refresh.
     func mint(under grant: Grant, scope: Scope, client: Client, now: Int) -> Minted {
-        let accessToken = Secret.random()
+        let opaque = grant.audience == nil ? Secret.random() : nil
+        let accessTokenID = Secret.random(byteCount: 16).unredacted
         let refreshToken = scope.contains("offline_access") && client.allows(.refreshToken) ? Secret.random() : nil
         let records = IssuedTokens(
-            accessToken: .init(hash: accessToken.sha256Hex, scope: scope.description, audience: grant.audience,
+            accessToken: .init(hash: opaque.map(AccessTokenKey.forOpaque) ?? AccessTokenKey.forJWT(id: accessTokenID),
+                               scope: scope.description, audience: grant.audience,
                                expiresAt: now + configuration.accessTokenLifetime),
             refreshToken: refreshToken.map {
-                .init(hash: $0.sha256Hex, scope: scope.description, expiresAt: now + configuration.refreshTokenLifetime)
+                .init(hash: $0.sha256Hex, scope: scope.description, expiresAt: now + configuration.refreshTokenLifetime, parentHash: nil)
             }
         )
-        return Minted(accessToken: accessToken, refreshToken: refreshToken, scope: scope, records: records)
+        return Minted(opaqueAccessToken: opaque, accessTokenID: accessTokenID, refreshToken: refreshToken, scope: scope,
+                      issuedAt: now, records: records)
     }
 
     /// The seed's JSON response for what a grant handler minted inside its transaction, with an
@@ -43,6 +53,12 @@ struct TokenIssuer: Sendable {
             throw OAuthError(.serverError, "The tokens could not be issued.")
         }
         let user = try await grant.userID.asyncFlatMap { try await users.user(id: $0) }
+        let accessToken: Secret
+        if let opaque = minted.opaqueAccessToken {
+            accessToken = opaque
+        } else {
+            accessToken = try await signedAccessToken(minted, grant: grant)
+        }
         var idToken: Secret?
         if minted.scope.contains("openid"), let user {
             let algorithm = SigningAlgorithm(rawValue: client.idTokenAlgorithm) ?? .rs256
@@ -55,7 +71,7 @@ struct TokenIssuer: Sendable {
                 iat: now,
                 authTime: grant.authTime,
                 nonce: includeNonce ? grant.nonce : nil,
-                atHash: AccessTokenHash.compute(for: minted.accessToken, algorithm: algorithm.rawValue),
+                atHash: AccessTokenHash.compute(for: accessToken, algorithm: algorithm.rawValue),
                 sid: grant.sid,
                 email: profile.email,
                 emailVerified: profile.emailVerified,
@@ -64,12 +80,29 @@ struct TokenIssuer: Sendable {
             idToken = Secret(try await keyRing.sign(claims, algorithm: algorithm))
         }
         return TokenResponse(
-            accessToken: minted.accessToken,
+            accessToken: accessToken,
             idToken: idToken,
             scope: minted.scope,
             expiresIn: configuration.accessTokenLifetime,
             tokenType: "Bearer",
             refreshToken: minted.refreshToken
         )
+    }
+
+    /// The RFC 9068 JWT access token of a grant that names an API.
+    private func signedAccessToken(_ minted: Minted, grant: Grant) async throws -> Secret {
+        guard let audience = grant.audience else { throw OAuthError(.serverError, "The access token could not be issued.") }
+        let claims = AccessTokenClaims(
+            iss: configuration.issuer,
+            sub: grant.userID ?? grant.clientID,
+            aud: minted.scope.contains("openid") ? [audience, configuration.url("/userinfo")] : [audience],
+            exp: minted.records.accessToken.expiresAt,
+            iat: minted.issuedAt,
+            jti: minted.accessTokenID,
+            clientID: grant.clientID,
+            scope: minted.scope.isEmpty ? nil : minted.scope.description,
+            authTime: grant.authTime
+        )
+        return Secret(try await keyRing.sign(claims, algorithm: .rs256, type: "at+jwt"))
     }
 }

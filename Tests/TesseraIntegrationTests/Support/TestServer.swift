@@ -63,13 +63,10 @@ struct TestServer: Sendable {
         var logger = Logger(label: "tessera.test")
         logger.logLevel = .trace
         let (started, startedContinuation) = AsyncStream<Void>.makeStream()
-        let app = Application(
-            router: provider.router(),
-            configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { _ in startedContinuation.yield() },
-            logger: logger
-        )
-        let group = ServiceGroup(services: [app] + provider.services, gracefulShutdownSignals: [], logger: logger)
+        let app = try provider.application(listen: .init(host: "127.0.0.1", port: port), logger: logger) {
+            startedContinuation.yield()
+        }
+        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
         let running = Task { try await group.run() }
         for await _ in started { break }
         return TestServer(provider: provider, baseURL: baseURL, clock: clock, directory: directory,
@@ -90,9 +87,12 @@ struct TestServer: Sendable {
     }
 
     func addClient(isPublic: Bool = false, redirectURIs: [String] = [TestServer.redirectURI],
-                   grantTypes: [GrantType] = [.authorizationCode, .refreshToken]) async throws -> RegisteredClient {
+                   postLogoutRedirectURIs: [String] = [], grantTypes: [GrantType] = [.authorizationCode, .refreshToken],
+                   idTokenAlgorithm: SigningAlgorithm = .rs256) async throws -> RegisteredClient {
         let registered = try await provider.administration.addClient(ClientRegistration(
-            name: "Test App", redirectURIs: redirectURIs, isPublic: isPublic, grantTypes: grantTypes))
+            name: "Test App", redirectURIs: grantTypes.contains(.authorizationCode) ? redirectURIs : [],
+            postLogoutRedirectURIs: postLogoutRedirectURIs, isPublic: isPublic, grantTypes: grantTypes,
+            idTokenAlgorithm: idTokenAlgorithm))
         if let secret = registered.secret { ledger.record(secret) }
         return RegisteredClient(id: registered.client.id, secret: registered.secret)
     }

@@ -12,6 +12,8 @@ public struct IssuedTokens: Sendable {
         public var hash: String
         public var scope: String
         public var expiresAt: Int
+        /// The token this one replaced, for the grace window's "immediately previous" check.
+        public var parentHash: String?
     }
 
     public var accessToken: AccessToken

@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TesseraCore
+
+/// `POST /oauth/introspect` (RFC 7662): a resource server asks whether a token is live and what
+/// it grants.
+///
+/// Only an authenticated confidential client may ask (a public client proves nothing about
+/// itself). A token that is unknown, expired, rotated or revoked is simply `{"active":false}`,
+/// with nothing else that could tell an attacker why.
+struct IntrospectEndpoint: Sendable {
+    let configuration: ProviderConfiguration
+    let authenticator: ClientAuthenticator
+    let accessTokens: any AccessTokenStore
+    let refreshTokens: any RefreshTokenStore
+    let keyRing: KeyRing
+    let clock: WallClock
+
+    /// The RFC 7662 §2.2 response.
+    struct Introspection: Encodable {
+        var active: Bool
+        var scope: String?
+        var clientID: String?
+        var sub: String?
+        var exp: Int?
+        var iat: Int?
+        var aud: String?
+        var iss: String?
+        var tokenType: String?
+
+        enum CodingKeys: String, CodingKey {
+            case active, scope
+            case clientID = "client_id"
+            case sub, exp, iat, aud, iss
+            case tokenType = "token_type"
+        }
+
+        static let inactive = Introspection(active: false)
+    }
+
+    func respond(to request: Request, context: some RequestContext) async -> Response {
+        guard request.method == .post else {
+            return OAuthError(.invalidRequest, "The introspection endpoint accepts only POST.", status: 405)
+                .response().with(header: .allow, "POST")
+        }
+        do {
+            let parameters = try await OAuthRequestBody.parameters(of: request, limit: configuration.maxBodyBytes)
+            let caller = try await authenticator.authenticate(authorization: request.headers[.authorization], parameters: parameters)
+            guard !caller.isPublic else {
+                throw ClientAuthenticator.Failure(
+                    error: OAuthError(.invalidClient, "Introspection requires a confidential client's credentials."), triedBasic: false)
+            }
+            guard let token = parameters["token"].map(Secret.init) else {
+                throw OAuthError(.invalidRequest, "The request is missing the 'token' parameter.")
+            }
+            let hint = parameters["token_type_hint"]
+            let lookups = hint == "refresh_token" ? [refreshIntrospection, accessIntrospection] : [accessIntrospection, refreshIntrospection]
+            for lookup in lookups {
+                if let found = try await lookup(token) {
+                    return .json(found)
+                }
+            }
+            return .json(Introspection.inactive)
+        } catch let failure as ClientAuthenticator.Failure {
+            return failure.error.response(challenge: failure.triedBasic ? #"Basic realm="tessera""# : nil)
+        } catch let error as OAuthError {
+            return error.response()
+        } catch is OAuthRequestBody.TooLarge {
+            return OAuthRequestBody.tooLargeResponse
+        } catch {
+            context.logger.error("introspection failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
+            return OAuthError(.serverError, "The request could not be completed; try again.").response()
+        }
+    }
+
+    private func accessIntrospection(_ token: Secret) async throws -> Introspection? {
+        guard let key = await AccessTokenKey.of(token, keyRing: keyRing),
+              let record = try await accessTokens.accessToken(hash: key)
+        else { return nil }
+        guard record.isActive(at: clock.now()) else { return .inactive }
+        return Introspection(
+            active: true, scope: record.scope.description, clientID: record.grant.clientID,
+            sub: record.grant.userID ?? record.grant.clientID, exp: record.expiresAt, iat: record.createdAt,
+            aud: record.audience ?? record.grant.clientID, iss: configuration.issuer, tokenType: "Bearer")
+    }
+
+    private func refreshIntrospection(_ presented: Secret) async throws -> Introspection? {
+        guard let (token, grant) = try await refreshTokens.refreshToken(hash: presented.sha256Hex) else { return nil }
+        guard token.isActive(at: clock.now(), grant: grant) else { return .inactive }
+        return Introspection(
+            active: true, scope: token.scope.description, clientID: grant.clientID, sub: grant.userID ?? grant.clientID,
+            exp: token.expiresAt, iat: token.createdAt, aud: grant.clientID, iss: configuration.issuer, tokenType: "refresh_token")
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Decides whether a redirect URI in a request is one the client registered.
+///
+/// Exact string comparison (RFC 9700 §4.1.3), with the one exception RFC 8252 §7.3 makes for
+/// native apps: a registered `http` loopback URI (127.0.0.1, [::1] or localhost) matches the same
+/// URI on any port, because the app listens on whatever port the system gives it.
+enum RedirectURIMatcher {
+    static func isRegistered(_ candidate: String, in registered: [String]) -> Bool {
+        if registered.contains(candidate) { return true }
+        guard let requested = LoopbackURI(candidate) else { return false }
+        return registered.contains { LoopbackURI($0)?.matches(requested) == true }
+    }
+
+    /// An `http` URI on a loopback host, with its port set aside.
+    private struct LoopbackURI {
+        let host: String
+        let pathAndQuery: String
+
+        init?(_ text: String) {
+            guard let components = URLComponents(string: text), components.scheme == "http",
+                  let host = components.host, ["127.0.0.1", "[::1]", "::1", "localhost"].contains(host),
+                  components.user == nil, components.password == nil, components.fragment == nil
+            else { return nil }
+            self.host = host == "::1" ? "[::1]" : host
+            self.pathAndQuery = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        }
+
+        func matches(_ other: LoopbackURI) -> Bool {
+            host == other.host && pathAndQuery == other.pathAndQuery
+        }
+    }
+}

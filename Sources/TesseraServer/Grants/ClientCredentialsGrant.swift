@@ -1,0 +1,44 @@
+import TesseraCore
+
+/// `grant_type=client_credentials` (RFC 6749 §4.4), as Auth0 has it: a machine client asks for an
+/// access token to a registered API, named by `audience`, and gets an RFC 9068 JWT for it.
+///
+/// The scope granted is what the client asked for, which must be among the API's permissions, or
+/// all of them when it asked for none. No refresh token and no id_token: there is no user.
+struct ClientCredentialsGrant: GrantHandler {
+    let apis: any APIStore
+    let grants: any MachineGrantStore
+    let issuer: TokenIssuer
+    let clock: WallClock
+
+    var grantType: GrantType { .clientCredentials }
+
+    func respond(to request: TokenRequest, client: Client) async throws -> TokenResponse {
+        guard !client.isPublic else {
+            throw OAuthError(.unauthorizedClient, "A public client cannot use client_credentials.")
+        }
+        guard let audience = request.audience else {
+            throw OAuthError(.invalidRequest, "The request is missing the 'audience' parameter: the API the token is for.")
+        }
+        guard let api = try await apis.api(identifier: audience) else {
+            throw OAuthError(.invalidTarget, "The audience is not a registered API.", status: 400)
+        }
+        let scope = request.scope ?? api.scopes
+        guard scope.isSubset(of: api.scopes) else {
+            throw OAuthError(.invalidScope, "The scope asks for permissions the API does not define.")
+        }
+        let now = clock.now()
+        let grant = Grant(
+            id: Secret.random(byteCount: 16).unredacted,
+            clientID: client.id,
+            userID: nil,
+            scope: scope,
+            audience: api.identifier,
+            createdAt: now,
+            expiresAt: now + issuer.configuration.accessTokenLifetime
+        )
+        let minted = issuer.mint(under: grant, scope: scope, client: client, now: now)
+        try await grants.insert(grant, tokens: minted.records, at: now)
+        return try await issuer.response(for: minted, grant: grant, client: client, includeNonce: false, now: now)
+    }
+}

@@ -1,0 +1,19 @@
+public import Hummingbird
+public import NIOCore
+
+/// The request context of every provider endpoint: Hummingbird's basics plus the peer address,
+/// which login throttling counts failures by.
+public struct ProviderRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The peer's IP address as text, without the port.
+    var clientAddress: String {
+        remoteAddress?.ipAddress ?? "unknown"
+    }
+}

@@ -1,0 +1,36 @@
+import SQLKit
+import TesseraCore
+
+extension SQLStore: APIStore {
+    public func api(identifier: String) async throws -> API? {
+        try await engine.read { database in
+            try await database.raw("SELECT identifier, name, scopes FROM apis WHERE identifier = \(bind: identifier)")
+                .first().map { row in
+                    API(identifier: try row.value("identifier"), name: try row.value("name"),
+                        scopes: Scope(try row.value("scopes", as: String.self)))
+                }
+        }
+    }
+
+    public func insert(_ api: API, at now: Int) async throws {
+        try await engine.transaction { database in
+            try await database.raw("""
+                INSERT INTO apis (identifier, name, scopes, token_lifetime, created_at)
+                VALUES (\(bind: api.identifier), \(bind: api.name), \(bind: api.scopes.description), 0, \(bind: now))
+                """).run()
+        }
+    }
+}
+
+extension SQLStore: MachineGrantStore {
+    public func insert(_ grant: Grant, tokens: IssuedTokens, at now: Int) async throws {
+        try await engine.transaction { database in
+            try await database.raw("""
+                INSERT INTO grants (id, client_id, scope, audience, created_at, expires_at)
+                VALUES (\(bind: grant.id), \(bind: grant.clientID), \(bind: grant.scope.description), \(bind: grant.audience),
+                        \(bind: grant.createdAt), \(bind: grant.expiresAt))
+                """).run()
+            try await self.insert(tokens, under: grant, at: now, on: database)
+        }
+    }
+}

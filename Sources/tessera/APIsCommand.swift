@@ -1,0 +1,38 @@
+import ArgumentParser
+import TesseraCore
+import TesseraServer
+
+/// `tessera apis add`: registers a resource server that access tokens can be issued for.
+struct APIsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "apis", abstract: "Manage APIs (resource servers).",
+                                                    subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register an API; clients ask for tokens to it with audience=IDENTIFIER.")
+
+        @Option(help: "The API's identifier, the audience clients name (a URL, e.g. https://api.example.com).")
+        var identifier: String
+
+        @Option(help: "The API's name.")
+        var name: String
+
+        @Option(name: .customLong("scope"), help: "A permission the API defines, e.g. read:orders (repeatable).")
+        var scopes: [String] = []
+
+        @OptionGroup var options: ProviderOptions
+
+        mutating func validate() throws {
+            do {
+                try APIRegistration.validate(identifier: identifier, name: name, scopes: Scope(scopes))
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+
+        func run() async throws {
+            let (identifier, name, scopes) = (self.identifier, self.name, Scope(self.scopes))
+            let api = try await options.withProvider { try await $0.administration.addAPI(identifier: identifier, name: name, scopes: scopes) }
+            print("API \(api.identifier) (\(api.name)) added\(api.scopes.isEmpty ? "" : " with scopes: \(api.scopes)")")
+        }
+    }
+}
