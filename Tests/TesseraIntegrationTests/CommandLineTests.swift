@@ -45,6 +45,15 @@ struct CommandLineTests {
         ["keys", "rotate", "--alg", "none"],
         ["clients", "add", "--name", "x", "--redirect-uri", "https://a.example/cb", "--database", "mysql://localhost/x"],
         ["clients", "add", "--name", "x", "--redirect-uri", "https://a.example/cb", "--master-key-file", "/no/such/file"],
+        ["apis", "add", "--identifier", "not a uri", "--name", "x"],
+        ["apis", "add", "--identifier", "https://api.example.com", "--name", "x", "--scope", "openid"],
+        ["apis", "add", "--identifier", "https://api.example.com", "--name", " "],
+        ["serve", "--tls-cert", "/no/such.pem", "--tls-key", "/no/such.pem"],
+        ["serve", "--tls-cert", "/etc/hostname"],
+        ["serve", "--refresh-grace-seconds", "-1"],
+        ["serve", "--key-rotation-days", "0"],
+        ["clients", "add", "--name", "m", "--grant-type", "client_credentials", "--public"],
+        ["clients", "add", "--name", "m", "--grant-type", "password"],
         ["no-such-command"],
     ])
     func badInput(arguments: [String]) async throws {
@@ -58,6 +67,32 @@ struct CommandLineTests {
             #expect(lines.first?.hasPrefix("tessera: error: ") == true)
             #expect(output.stdout.isEmpty)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "something was written")
+        }
+    }
+
+    @Test("apis add registers an API; clients add --grant-type client_credentials makes a machine client that gets a token for it")
+    func machineClientFromCommandLine() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let api = try await TesseraBinary.run(["apis", "add", "--identifier", "https://api.example.com/v1", "--name", "Orders",
+                                                   "--scope", "read:orders", "--database", database])
+            #expect(api.status == 0, "\(api.stderr)")
+            let duplicate = try await TesseraBinary.run(["apis", "add", "--identifier", "https://api.example.com/v1", "--name", "Again",
+                                                         "--database", database])
+            #expect(duplicate.status != 0)
+            #expect(duplicate.stderr.split(separator: "\n").count == 1)
+            let created = try await TesseraBinary.run(["clients", "add", "--name", "Cron", "--grant-type", "client_credentials", "--json",
+                                                       "--database", database])
+            #expect(created.status == 0, "\(created.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
+            let server = try await ServeProcess(arguments: ["--database", database])
+            let form = formBody([("grant_type", "client_credentials"), ("audience", "https://api.example.com/v1")])
+            let response = try await send(.POST, server.baseURL + "/oauth/token", headers: [
+                basicAuthorization(id: try #require(object["client_id"]), secret: Secret(try #require(object["client_secret"]))), form.header,
+            ], body: form.body)
+            #expect(response.status == 200)
+            #expect(response.json["scope"] as? String == "read:orders")
+            await server.terminate()
         }
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import NIOHTTP1
+import SQLKit
 import Testing
 import TesseraCore
 import TesseraServer
@@ -43,6 +45,94 @@ struct KeyRotationTests {
             server.clock.advance(by: server.provider.configuration.keyRetention + 1)
             try await server.provider.keyRing.reload(now: server.clock.wallClock.now())
             #expect(!(try await Self.kids(server)).contains(oldKid))
+        }
+    }
+
+    @Test("per-client id_token algorithm: ES256 and EdDSA id_tokens verify against the JWKS", arguments: [SigningAlgorithm.es256, .edDSA])
+    func perClientAlgorithm(algorithm: SigningAlgorithm) async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient(idTokenAlgorithm: algorithm)
+            try await server.addUser()
+            let response = try await server.exchange(try await server.code(for: client), client: client)
+            let accessToken = try #require(response.json["access_token"] as? String)
+            let (claims, header) = try await server.verifyIDToken(try #require(response.json["id_token"] as? String))
+            #expect(header["alg"] as? String == algorithm.rawValue)
+            #expect(header["kid"] as? String == server.provider.keyRing.signingKid(for: algorithm))
+            #expect(claims.at_hash == AccessTokenHash.compute(for: Secret(accessToken), algorithm: algorithm.rawValue))
+        }
+    }
+
+    @Test("private keys are sealed at rest: no key material in the database, and another master key cannot open them")
+    func sealedAtRest() async throws {
+        try await TestServer.with { server in
+            let rows = try await server.provider.store.engine.read { database in
+                try await database.raw("SELECT sealed_private_key, public_jwk FROM signing_keys").all()
+            }
+            #expect(rows.count >= 6)
+            for row in rows {
+                let sealed = try row.decode(column: "sealed_private_key", as: String.self)
+                let jwk = try row.decode(column: "public_jwk", as: String.self)
+                #expect(!sealed.contains("BEGIN"))
+                #expect(!jwk.contains("\"d\""))
+            }
+            let path = server.directory.appendingPathComponent("tessera.sqlite").path
+            await #expect(throws: (any Error).self) {
+                let wrongKey = try MasterKey(bytes: Array(repeating: 9, count: 32))
+                let other = try await Provider.open(configuration: server.provider.configuration, database: .sqlite(path: path), masterKey: wrongKey)
+                await other.shutdown()
+            }
+        }
+    }
+
+    @Test("scheduled rotation: a key rotates once it reaches its age, once, however many nodes check at the same moment")
+    func scheduledRotation() async throws {
+        try await TestServer.with(configure: { $0.keyRotationDays = 1 }) { server in
+            let ring = server.provider.keyRing
+            let before = try #require(ring.signingKid(for: .rs256))
+            try await ring.rotateIfDue(maximumAge: 86_400, now: server.clock.wallClock.now())
+            #expect(ring.signingKid(for: .rs256) == before, "not due yet")
+            server.clock.advance(by: 86_401)
+            let now = server.clock.wallClock.now()
+            let count = try await Self.kids(server).count
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 { group.addTask { try await ring.rotateIfDue(maximumAge: 86_400, now: now) } }
+                try await group.waitForAll()
+            }
+            #expect(ring.signingKid(for: .rs256) != before)
+            #expect(try await Self.kids(server).count == count + SigningAlgorithm.allCases.count, "one rotation per algorithm")
+        }
+    }
+
+    @Test("keys rotate from the command line reaches a running server within the bound (<= 60 s)")
+    func rotationReachesRunningServer() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let server = try await ServeProcess(arguments: ["--database", database])
+            _ = try await TesseraBinary.run(["apis", "add", "--identifier", "https://api.example.com", "--name", "API", "--database", database])
+            let created = try await TesseraBinary.run(["clients", "add", "--name", "M", "--grant-type", "client_credentials", "--json",
+                                                       "--database", database])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
+            let machine = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            func signingKid() async throws -> String? {
+                let form = formBody([("grant_type", "client_credentials"), ("audience", "https://api.example.com")])
+                let response = try await send(.POST, server.baseURL + "/oauth/token",
+                                              headers: [basicAuthorization(id: machine.id, secret: machine.secret!), form.header], body: form.body)
+                let token = try #require(response.json["access_token"] as? String, "\(response.body)")
+                let header = try JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(token.split(separator: ".")[0])) ?? []))
+                return (header as? [String: Any])?["kid"] as? String
+            }
+            let before = try await signingKid()
+            let rotated = try await TesseraBinary.run(["keys", "rotate", "--alg", "RS256", "--database", database])
+            #expect(rotated.status == 0)
+            let start = ContinuousClock.now
+            var current = before
+            while current == before, ContinuousClock.now - start < .seconds(60) {
+                try await Task.sleep(for: .milliseconds(500))
+                current = try await signingKid()
+            }
+            #expect(current != before, "the running server still signs with the old key after 60 s")
+            #expect(rotated.stdout.contains(current ?? "-"))
+            await server.terminate()
         }
     }
 }

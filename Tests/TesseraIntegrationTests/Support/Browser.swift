@@ -28,7 +28,7 @@ final class Browser: Sendable {
         }
         let result = try await send(method, url, headers: headers, body: body)
         for header in result.headers[canonicalForm: "Set-Cookie"] {
-            let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
+            let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
             let (name, value) = (String(pair[0]).trimmingCharacters(in: .whitespaces), String(pair[1]))
             let expired = header.lowercased().contains("max-age=0")

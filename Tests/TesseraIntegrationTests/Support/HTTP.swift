@@ -2,11 +2,15 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import TesseraCore
 
-/// One HTTP client for all tests: real sockets, no redirect following (tests look at each hop).
+/// One HTTP client for all tests: real sockets, no redirect following (tests look at each hop),
+/// trusting the test certificate authority for the HTTPS tests.
 let testHTTPClient: HTTPClient = {
-    var configuration = HTTPClient.Configuration()
+    var tls = TLSConfiguration.makeClientConfiguration()
+    tls.additionalTrustRoots = [.file(TestCertificates.files.caPath)]
+    var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
     configuration.redirectConfiguration = .disallow
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 }()

@@ -54,8 +54,8 @@ final class ServeProcess: Sendable {
     private let output = OutputBuffer()
 
     /// Starts `tessera serve` on a free port and waits until it prints its serving line.
-    init(arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws {
-        let port = freeLoopbackPort()
+    init(arguments: [String], environment: [String: String] = [:], directory: URL? = nil, port: Int? = nil) async throws {
+        let port = port ?? freeLoopbackPort()
         baseURL = "http://127.0.0.1:\(port)"
         process = Process()
         process.executableURL = TesseraBinary.url

@@ -1,0 +1,33 @@
+import Testing
+import TesseraCore
+
+@Suite("Native apps: loopback redirect URIs (RFC 8252 §7.3)")
+struct LoopbackRedirectTests {
+    @Test("a registered loopback redirect URI accepts any port, and the token request must repeat the port used")
+    func anyPort() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient(isPublic: true, redirectURIs: ["http://127.0.0.1/callback"])
+            try await server.addUser()
+            let pkce = PKCE()
+            let redirectURI = "http://127.0.0.1:53682/callback"
+            let query = try await server.authorize(Browser(), authorizeURL: server.authorizeURL(client: client, pkce: pkce, redirectURI: redirectURI))
+            let code = Secret(try #require(query["code"]))
+            let wrongPort = try await server.token([
+                ("grant_type", "authorization_code"), ("code", code.unredacted), ("redirect_uri", "http://127.0.0.1:1/callback"),
+                ("code_verifier", pkce.verifier.unredacted),
+            ], client: client)
+            #expect(wrongPort.oauthError == "invalid_grant")
+
+            let again = try await server.authorize(Browser(), authorizeURL: server.authorizeURL(client: client, pkce: pkce, redirectURI: redirectURI))
+            let ok = try await server.token([
+                ("grant_type", "authorization_code"), ("code", try #require(again["code"])), ("redirect_uri", redirectURI),
+                ("code_verifier", pkce.verifier.unredacted),
+            ], client: client)
+            #expect(ok.status == 200)
+
+            let otherPath = try await Browser().get(server.authorizeURL(client: client, pkce: pkce, redirectURI: "http://127.0.0.1:53682/other"))
+            #expect(otherPath.status == 400)
+            #expect(otherPath.location == nil)
+        }
+    }
+}

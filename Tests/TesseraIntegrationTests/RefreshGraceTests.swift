@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import TesseraCore
+
+@Suite("Refresh reuse detection and the grace window")
+struct RefreshGraceTests {
+    @Test("grace off (the default): 20 concurrent refreshes of one token — exactly one 200, and the reuse revokes the family")
+    func concurrentRefreshesWithoutGrace() async throws {
+        try await TestServer.with { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let tokens = try await RefreshAndRevocationTests.tokens(server, client)
+            let results = try await withThrowingTaskGroup(of: HTTPResult.self) { group in
+                for _ in 0..<20 { group.addTask { try await server.refresh(tokens.refresh, client: client) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let winners = results.filter { $0.status == 200 }
+            #expect(winners.count == 1)
+            #expect(results.filter { $0.oauthError == "invalid_grant" }.count == 19)
+            let successor = try #require(winners.first?.json["refresh_token"] as? String)
+            TokenEndpointErrorTests.expectError(try await server.refresh(successor, client: client), "invalid_grant")
+        }
+    }
+
+    @Test("grace on: the immediately previous token refreshes again within the window, and the family survives")
+    func graceCoversPreviousToken() async throws {
+        try await TestServer.with(configure: { $0.refreshGraceSeconds = 10 }) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let first = try await RefreshAndRevocationTests.tokens(server, client)
+            let a = try await server.refresh(first.refresh, client: client)
+            server.clock.advance(by: 5)
+            let b = try await server.refresh(first.refresh, client: client)
+            #expect(a.status == 200)
+            #expect(b.status == 200, "the concurrent twin refresh is honoured within the window")
+            let aToken = try #require(a.json["refresh_token"] as? String)
+            let bToken = try #require(b.json["refresh_token"] as? String)
+            #expect(aToken != bToken)
+            #expect(try await server.userInfo(try #require(a.json["access_token"] as? String)).status == 200)
+            #expect(try await server.refresh(bToken, client: client).status == 200)
+        }
+    }
+
+    @Test("grace on: older generations and late replays are still reuse, and revoke the family")
+    func graceNeverCoversOlderGenerations() async throws {
+        try await TestServer.with(configure: { $0.refreshGraceSeconds = 10 }) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let first = try await RefreshAndRevocationTests.tokens(server, client)
+            let second = try #require(try await server.refresh(first.refresh, client: client).json["refresh_token"] as? String)
+            let third = try #require(try await server.refresh(second, client: client).json["refresh_token"] as? String)
+            // `first` is two generations old: its successor has itself been used.
+            TokenEndpointErrorTests.expectError(try await server.refresh(first.refresh, client: client), "invalid_grant")
+            TokenEndpointErrorTests.expectError(try await server.refresh(third, client: client), "invalid_grant")
+        }
+    }
+
+    @Test("grace on: a replay after the window has passed is reuse")
+    func graceExpires() async throws {
+        try await TestServer.with(configure: { $0.refreshGraceSeconds = 10 }) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let first = try await RefreshAndRevocationTests.tokens(server, client)
+            let second = try #require(try await server.refresh(first.refresh, client: client).json["refresh_token"] as? String)
+            server.clock.advance(by: 11)
+            TokenEndpointErrorTests.expectError(try await server.refresh(first.refresh, client: client), "invalid_grant")
+            TokenEndpointErrorTests.expectError(try await server.refresh(second, client: client), "invalid_grant")
+        }
+    }
+}

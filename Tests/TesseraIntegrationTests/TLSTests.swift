@@ -1,0 +1,49 @@
+import Foundation
+import NIOHTTP1
+import Testing
+import TesseraCore
+
+@Suite("HTTPS, as the seed insists")
+struct TLSTests {
+    @Test("serve --tls-cert --tls-key serves HTTPS only, with an https issuer and Secure cookies, and the whole exchange works over it")
+    func httpsOnly() async throws {
+        try await withTemporaryDirectory { directory in
+            let certificates = TestCertificates.files
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let probe = ServeProcessPort()
+            let server = try await ServeProcess(arguments: [
+                "--database", database, "--tls-cert", certificates.certificatePath, "--tls-key", certificates.keyPath,
+                "--issuer", "https://localhost:\(probe.port)",
+            ], port: probe.port)
+            let base = "https://localhost:\(probe.port)"
+
+            let discovery = try await send(.GET, base + "/.well-known/openid-configuration")
+            #expect(discovery.status == 200)
+            #expect(discovery.json["token_endpoint"] as? String == base + "/oauth/token")
+            await #expect(throws: (any Error).self) { _ = try await send(.GET, "http://localhost:\(probe.port)/healthz") }
+
+            let created = try await TesseraBinary.run(["clients", "add", "--name", "TLS App", "--redirect-uri", TestServer.redirectURI,
+                                                       "--json", "--database", database])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
+            let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            _ = try await TesseraBinary.run(["users", "add", "--email", "tls@example.com", "--password", "tls password", "--database", database])
+
+            let page = try await Browser().get(base + "/authorize?" + FormURLEncoding.encode([
+                ("response_type", "code"), ("client_id", client.id), ("redirect_uri", TestServer.redirectURI), ("scope", "openid"),
+            ]))
+            let csrf = try #require(page.headers["Set-Cookie"].first { $0.hasPrefix("tessera_csrf=") })
+            #expect(csrf.contains("Secure"))
+
+            let remote = RemoteServer(baseURL: base, ledger: SecretLedger())
+            let code = try await remote.code(client: client, pkce: nil, email: "tls@example.com", password: "tls password")
+            let tokens = try await remote.exchange(code, client: client, verifier: nil)
+            #expect(tokens.status == 200)
+            #expect(try await server.terminate() == 0)
+        }
+    }
+}
+
+/// A free port chosen before the server starts, for an issuer that must name it.
+struct ServeProcessPort {
+    let port = freeLoopbackPort()
+}
