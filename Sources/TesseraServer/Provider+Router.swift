@@ -37,6 +37,7 @@ extension Provider {
 
         let router = Router(context: ProviderRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         router.get("/authorize") { await authorize.respond(to: $0, context: $1) }
         router.post("/login") { await login.respond(to: $0, context: $1) }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
@@ -52,6 +53,7 @@ extension Provider {
         router.get("/oidc/logout") { await logout.oidcLogout($0, context: $1) }
         router.post("/oidc/logout") { await logout.oidcLogout($0, context: $1) }
         router.get("/v2/logout") { await logout.auth0Logout($0, context: $1) }
+        router.get("/metrics") { MetricsEndpoint().respond(to: $0, context: $1) }
         router.get("/healthz") { health.live($0, context: $1) }
         router.get("/readyz") { await health.ready($0, context: $1) }
         return router

@@ -1,11 +1,15 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 
 // The entry point keeps the command-line contract: help on stdout with exit 0; any error as one
 // line on stderr with a non-zero exit, and nothing written before the input was checked.
 // Logs go to stderr, so stdout carries only what a command prints (`clients add --json`).
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
+// Metrics go to the default Prometheus registry, which `GET /metrics` serves.
+MetricsSystem.bootstrap(PrometheusMetricsFactory())
 
 do {
     var command = try TesseraCommand.parseAsRoot()

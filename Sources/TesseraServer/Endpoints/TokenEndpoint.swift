@@ -33,10 +33,13 @@ struct TokenEndpoint: Sendable {
                 throw OAuthError(.unauthorizedClient, "This client may not use the '\(tokenRequest.grantType.rawValue)' grant type.")
             }
             let response = try await handler.respond(to: tokenRequest, client: client)
+            TokenMetrics.issued(handler.grantType.rawValue)
             return .json(response)
         } catch let failure as ClientAuthenticator.Failure {
+            TokenMetrics.refused(failure.error.code.rawValue)
             return failure.error.response(challenge: failure.triedBasic ? #"Basic realm="tessera""# : nil)
         } catch let error as OAuthError {
+            TokenMetrics.refused(error.code.rawValue)
             return error.response(challenge: error.code == .invalidClient && triedBasic ? #"Basic realm="tessera""# : nil)
         } catch is OAuthRequestBody.TooLarge {
             return OAuthRequestBody.tooLargeResponse

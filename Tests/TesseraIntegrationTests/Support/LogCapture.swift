@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import Synchronization
 
 /// Every log line the process writes during the tests, at every level down to trace, so a test
@@ -7,9 +9,11 @@ import Synchronization
 enum LogCapture {
     private static let lines = Mutex<[String]>([])
 
-    /// Installs the capturing handler once per test process.
+    /// Installs the capturing handler once per test process, and metrics on the default
+    /// Prometheus registry as `tessera serve` does.
     static let installed: Void = {
         LoggingSystem.bootstrap { label in CapturingHandler(label: label) }
+        MetricsSystem.bootstrap(PrometheusMetricsFactory())
     }()
 
     static var text: String {
