@@ -46,9 +46,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CTesseraLibcrypto",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
+        .target(
             name: "TesseraServer",
             dependencies: [
                 "TesseraCore",
+                "CTesseraLibcrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -31,7 +31,8 @@ public struct Provider: Sendable {
         let store = SQLStore(engine: try await database.openEngine())
         do {
             try await store.migrate()
-            let keyRing = KeyRing(store: store, masterKey: masterKey, retention: configuration.keyRetention)
+            let keyRing = KeyRing(store: store, masterKey: masterKey, retention: configuration.keyRetention,
+                                  backend: configuration.signingBackend)
             try await keyRing.prepare(now: clock.now())
             return Provider(configuration: configuration, store: store, keyRing: keyRing, clock: clock,
                             passwords: PasswordHasher(cost: configuration.bcryptCost))

@@ -62,6 +62,27 @@ struct KeyRotationTests {
         }
     }
 
+    @Test("both signing backends (system libcrypto, swift-crypto) sign tokens that verify against the JWKS",
+          arguments: [SigningBackend.libcrypto, .swiftCrypto], [SigningAlgorithm.rs256, .es256, .edDSA])
+    func signingBackends(backend: SigningBackend, algorithm: SigningAlgorithm) async throws {
+        try await TestServer.with(configure: { $0.signingBackend = backend }) { server in
+            #expect(server.provider.keyRing.signingBackend == backend)
+            let client = try await server.addClient(idTokenAlgorithm: algorithm)
+            try await server.addUser()
+            let response = try await server.exchange(try await server.code(for: client), client: client)
+            let (claims, header) = try await server.verifyIDToken(try #require(response.json["id_token"] as? String))
+            #expect(header["alg"] as? String == algorithm.rawValue)
+            #expect(claims.aud == client.id)
+        }
+    }
+
+    @Test("the system libcrypto is used where it exists")
+    func libcryptoPreferred() {
+        if FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/libcrypto.so.3") {
+            #expect(SigningBackend.preferred == .libcrypto)
+        }
+    }
+
     @Test("private keys are sealed at rest: no key material in the database, and another master key cannot open them")
     func sealedAtRest() async throws {
         try await TestServer.with { server in

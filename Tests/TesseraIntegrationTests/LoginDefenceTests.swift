@@ -64,7 +64,7 @@ struct LoginDefenceTests {
             let client = try await server.addClient()
             try await server.addUser()
             var known: [Double] = [], unknown: [Double] = []
-            for index in 0..<3 {
+            for index in 0..<5 {
                 let clock = ContinuousClock()
                 var wrongPassword: HTTPResult?, unknownEmail: HTTPResult?
                 known.append(Self.seconds(try await clock.measure {
@@ -77,8 +77,9 @@ struct LoginDefenceTests {
                 #expect(Self.message(wrongPassword?.body) == Self.message(unknownEmail?.body))
             }
             // Without the decoy hash an unknown email would answer in well under a tenth of the time.
-            let (knownMedian, unknownMedian) = (known.sorted()[1], unknown.sorted()[1])
-            #expect(unknownMedian > knownMedian * 0.5, "unknown \(unknownMedian)s vs wrong password \(knownMedian)s")
+            // The fastest of five attempts is the least disturbed by whatever else the machine runs.
+            let (knownFastest, unknownFastest) = (known.min() ?? 0, unknown.min() ?? 0)
+            #expect(unknownFastest > knownFastest * 0.5, "unknown \(unknownFastest)s vs wrong password \(knownFastest)s")
         }
     }
 

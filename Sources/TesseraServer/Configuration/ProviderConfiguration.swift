@@ -18,6 +18,8 @@ public struct ProviderConfiguration: Sendable {
     /// Rotate every algorithm's signing key once it has signed for this many days (nil: only by
     /// `tessera keys rotate`).
     public var keyRotationDays: Int?
+    /// What signs tokens: the system's libcrypto when it loads, else swift-crypto.
+    public var signingBackend: SigningBackend = .preferred
     /// When failed logins start to wait.
     public var loginThrottle = LoginThrottlePolicy()
     /// bcrypt cost for user passwords; tests lower it, production keeps 10 or more.

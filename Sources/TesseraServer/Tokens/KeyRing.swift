@@ -18,23 +18,30 @@ public final class KeyRing: Sendable {
     private let store: any SigningKeyStore
     private let sealingKey: SymmetricKey
     private let retention: Int
+    private let backend: SigningBackend
     private let snapshot = Mutex<Snapshot?>(nil)
 
     /// What one load of the keys produced; replaced whole when the keys change.
     private struct Snapshot: Sendable {
+        /// Every published key, for verifying tokens this provider signed.
         let collection: JWTKeyCollection
-        let signingKids: [SigningAlgorithm: String]
+        /// The key that signs, per algorithm, with its kid.
+        let signers: [SigningAlgorithm: (kid: String, key: any JWSSigningKey)]
         let jwks: [UInt8]
         let fingerprint: [String]
     }
 
     /// - Parameter retention: how long a retired key stays published, in seconds: at least the
     ///   lifetime of the longest-lived token it may have signed.
-    public init(store: any SigningKeyStore, masterKey: MasterKey, retention: Int) {
+    public init(store: any SigningKeyStore, masterKey: MasterKey, retention: Int, backend: SigningBackend = .preferred) {
         self.store = store
         self.sealingKey = masterKey.derivedKey(for: "signing-keys/v1")
         self.retention = retention
+        self.backend = backend
     }
+
+    /// The backend this ring signs with.
+    public var signingBackend: SigningBackend { backend }
 
     /// Makes sure every algorithm has a signing key and a published next key, then loads the ring.
     /// Safe when several nodes start at once: missing keys are created under the migration lock.
@@ -59,7 +66,7 @@ public final class KeyRing: Sendable {
         if snapshot.withLock({ $0?.fingerprint == fingerprint }) { return }
 
         let collection = JWTKeyCollection()
-        var signingKids: [SigningAlgorithm: String] = [:]
+        var signers: [SigningAlgorithm: (kid: String, key: any JWSSigningKey)] = [:]
         var jwks: [PublicJWK] = []
         for record in records {
             let key = try SigningKey(unsealing: record, with: sealingKey)
@@ -67,11 +74,11 @@ public final class KeyRing: Sendable {
             jwks.append(key.publicJWK)
             // Should two nodes ever both create a current key, the newest signs and both are published.
             if record.state == .current {
-                signingKids[key.algorithm] = key.kid
+                signers[key.algorithm] = (key.kid, key.signer(backend: backend))
             }
         }
         let document = try JSONEncoder().encode(["keys": jwks])
-        let loaded = Snapshot(collection: collection, signingKids: signingKids, jwks: Array(document), fingerprint: fingerprint)
+        let loaded = Snapshot(collection: collection, signers: signers, jwks: Array(document), fingerprint: fingerprint)
         snapshot.withLock { $0 = loaded }
     }
 
@@ -85,7 +92,7 @@ public final class KeyRing: Sendable {
     /// Rotates every algorithm whose signing key has signed for `maximumAge` seconds or more.
     public func rotateIfDue(maximumAge: Int, now: Int) async throws {
         for algorithm in SigningAlgorithm.allCases {
-            try await rotate(algorithm, now: now, onlyIfActivatedBefore: now - maximumAge)
+            _ = try await rotate(algorithm, now: now, onlyIfActivatedBefore: now - maximumAge)
         }
     }
 
@@ -103,17 +110,15 @@ public final class KeyRing: Sendable {
 
     /// The kid that signs for `algorithm` now.
     public func signingKid(for algorithm: SigningAlgorithm) -> String? {
-        snapshot.withLock { $0?.signingKids[algorithm] }
+        snapshot.withLock { $0?.signers[algorithm]?.kid }
     }
 
-    /// Signs `payload` with the current key of `algorithm`, `typ` in the header (`JWT`, or
-    /// `at+jwt` for an RFC 9068 access token).
-    public func sign(_ payload: some JWTPayload, algorithm: SigningAlgorithm, type: String = "JWT") async throws -> String {
-        let (collection, kid) = snapshot.withLock { ($0?.collection, $0?.signingKids[algorithm]) }
-        guard let collection, let kid else { throw KeyRingError.noSigningKey(algorithm) }
-        var header = JWTHeader()
-        header.typ = type
-        return try await collection.sign(payload, kid: JWKIdentifier(string: kid), header: header)
+    /// Signs `claims` with the current key of `algorithm`, `typ` in the header (`JWT`, or
+    /// `at+jwt` for an RFC 9068 access token). Reads the snapshot under a lock held for a pointer
+    /// copy; the signature itself runs on the caller's thread, so signing scales with the cores.
+    public func sign(_ claims: some Encodable, algorithm: SigningAlgorithm, type: String = "JWT") throws -> String {
+        guard let signer = snapshot.withLock({ $0?.signers[algorithm] }) else { throw KeyRingError.noSigningKey(algorithm) }
+        return try JWSSerializer.sign(claims, type: type, kid: signer.kid, key: signer.key)
     }
 
     /// Verifies a token this provider signed, with any published key.

@@ -4,20 +4,15 @@ import Foundation
 import JWTKit
 import TesseraCore
 
-/// A private signing key in memory: generated, sealed for storage, unsealed on load, and added to
-/// jwt-kit's key collection for signing.
+/// A private signing key in memory: generated, sealed for storage, unsealed on load, handed to a
+/// signing backend, and added to jwt-kit's key collection for verification.
 struct SigningKey: Sendable {
+    typealias Material = SwiftCryptoKey.Material
+
     let kid: String
     let algorithm: SigningAlgorithm
     let publicJWK: PublicJWK
     private let material: Material
-
-    /// The private key, in the type swift-crypto generates it as.
-    private enum Material: Sendable {
-        case rsa(_RSA.Signing.PrivateKey)
-        case p256(P256.Signing.PrivateKey)
-        case ed25519(Curve25519.Signing.PrivateKey)
-    }
 
     /// A fresh key with a random kid.
     static func generate(_ algorithm: SigningAlgorithm) throws -> SigningKey {
@@ -85,6 +80,21 @@ struct SigningKey: Sendable {
             createdAt: now, activatedAt: state == .current ? now : nil, retiredAt: nil)
     }
 
+    /// The key as `backend` signs with it; swift-crypto when libcrypto cannot take it (EdDSA).
+    func signer(backend: SigningBackend) -> any JWSSigningKey {
+        if backend == .libcrypto {
+            let der: Data? = switch material {
+            case .rsa(let key): key.derRepresentation
+            case .p256(let key): key.derRepresentation
+            case .ed25519: nil
+            }
+            if let der, let key = LibcryptoKey(der: Array(der), algorithm: algorithm) {
+                return key
+            }
+        }
+        return SwiftCryptoKey(material: material)
+    }
+
     /// Adds the key to a jwt-kit collection under its kid.
     func add(to collection: JWTKeyCollection) async throws {
         let identifier = JWKIdentifier(string: kid)
@@ -101,10 +111,12 @@ struct SigningKey: Sendable {
 
 enum SigningKeyError: Error, CustomStringConvertible {
     case unreadable(String)
+    case signingFailed
 
     var description: String {
         switch self {
         case .unreadable(let kid): "signing key \(kid) cannot be opened (is this the master key it was sealed with?)"
+        case .signingFailed: "the signing backend failed to sign"
         }
     }
 }

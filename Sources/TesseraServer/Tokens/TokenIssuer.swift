@@ -77,7 +77,7 @@ struct TokenIssuer: Sendable {
                 emailVerified: profile.emailVerified,
                 name: profile.name
             )
-            idToken = Secret(try await keyRing.sign(claims, algorithm: algorithm))
+            idToken = Secret(try keyRing.sign(claims, algorithm: algorithm))
         }
         return TokenResponse(
             accessToken: accessToken,
@@ -103,6 +103,6 @@ struct TokenIssuer: Sendable {
             scope: minted.scope.isEmpty ? nil : minted.scope.description,
             authTime: grant.authTime
         )
-        return Secret(try await keyRing.sign(claims, algorithm: .rs256, type: "at+jwt"))
+        return Secret(try keyRing.sign(claims, algorithm: .rs256, type: "at+jwt"))
     }
 }

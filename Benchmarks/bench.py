@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""Benchmark of Tessera's token endpoint against this machine's signing limit.
+
+One command:  python3 Benchmarks/bench.py            (builds the release binary first)
+
+For each database (SQLite, PostgreSQL) and id_token algorithm (RS256, ES256) it starts
+`tessera serve` from the release build, creates a client, a user and an API, logs in once, mints
+fresh codes through the real /authorize endpoint with wrk, then drives POST /oauth/token with wrk
+(keep-alive, one thread) at 1, 16, 64 and 256 connections with the seed's parameters. It also
+measures refresh_token, client_credentials and userinfo, the server's peak RSS and start-up time,
+and — in the same run — the machine's signing rate on all cores (`openssl speed -multi`), and
+reports achieved exchanges/s as a ratio of that limit divided by signatures per exchange.
+"""
+import argparse, base64, json, os, platform, re, shutil, signal, subprocess, sys, tempfile, time, urllib.parse
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.join(ROOT, "Benchmarks")
+REDIRECT_URI = "http://localhost:3000/callback"
+AUDIENCE = "https://api.bench.example"
+PASSWORD = "benchmark password"
+
+
+def run(args, **kwargs):
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs)
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def signing_rate(algorithm, cores, seconds):
+    """Signatures per second on all cores, as `openssl speed -multi` measures."""
+    name = {"RS256": "rsa2048", "ES256": "ecdsap256"}[algorithm]
+    out = run(["openssl", "speed", "-multi", str(cores), "-seconds", str(seconds), name]).stdout
+    for line in out.splitlines():
+        if algorithm == "RS256" and re.match(r"^rsa\s+2048 bits", line):
+            return float(line.split()[-2])  # sign/s is the second-to-last column of "rsa 2048 bits …"
+        if algorithm == "ES256" and re.search(r"256 bits ecdsa \(nistp256\)", line):
+            return float(line.split()[-2])
+    raise RuntimeError("could not read openssl speed output:\n" + out)
+
+
+class Postgres:
+    """A throwaway PostgreSQL cluster on a loopback port (initdb + pg_ctl as the postgres user)."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="tessera-bench-pg-")
+        os.chmod(self.dir, 0o777)
+        self.port = free_port()
+        bindir = "/usr/lib/postgresql/15/bin"
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        run(as_postgres + [f"{bindir}/initdb", "-D", f"{self.dir}/data", "-A", "trust", "-U", "postgres"])
+        run(as_postgres + [f"{bindir}/pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w", "-o",
+                           f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir} "
+                           "-c max_connections=200 -c synchronous_commit=on", "start"])
+        self.stop_command = as_postgres + [f"{bindir}/pg_ctl", "-D", f"{self.dir}/data", "-m", "fast", "stop"]
+        self.counter = 0
+
+    def database(self):
+        self.counter += 1
+        name = f"bench{self.counter}"
+        run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-c", f"CREATE DATABASE {name}"])
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self):
+        subprocess.run(self.stop_command, capture_output=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Server:
+    def __init__(self, binary, database, workdir, algorithm):
+        self.binary, self.database, self.workdir = binary, database, workdir
+        self.env = dict(os.environ, TESSERA_BCRYPT_COST="4", LOG_LEVEL="warning",
+                        TESSERA_MASTER_KEY=base64.b64encode(b"b" * 32).decode())
+        self.client = json.loads(self.cli("clients", "add", "--name", "Bench", "--redirect-uri", REDIRECT_URI,
+                                          "--id-token-alg", algorithm, "--json"))
+        self.machine = json.loads(self.cli("clients", "add", "--name", "Machine", "--grant-type", "client_credentials", "--json"))
+        self.cli("users", "add", "--email", "bench@example.com", "--password", PASSWORD)
+        self.cli("apis", "add", "--identifier", AUDIENCE, "--name", "Bench API", "--scope", "read:all")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        started = time.monotonic()
+        self.process = subprocess.Popen([binary, "serve", "--port", str(self.port), "--database", database, "--code-ttl", "600"],
+                                        cwd=workdir, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.ready_seconds = self.wait_ready(started)
+
+    def cli(self, *args):
+        return run([self.binary, *args, "--database", self.database], cwd=self.workdir, env=self.env).stdout
+
+    def wait_ready(self, started):
+        while True:
+            try:
+                if requests.get(self.base + "/readyz", timeout=0.2).status_code == 200:
+                    return time.monotonic() - started
+            except requests.RequestException:
+                pass
+            if time.monotonic() - started > 30:
+                raise RuntimeError("tessera serve did not become ready")
+            time.sleep(0.005)
+
+    def restart_ready_seconds(self):
+        """Start-up time of a second server on the same, already initialised database."""
+        port = free_port()
+        started = time.monotonic()
+        process = subprocess.Popen([self.binary, "serve", "--port", str(port), "--database", self.database],
+                                   cwd=self.workdir, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=0.2).status_code == 200:
+                        return time.monotonic() - started
+                except requests.RequestException:
+                    time.sleep(0.002)
+        finally:
+            process.terminate()
+            process.wait()
+
+    def login(self):
+        """A logged-in browser session: the cookie every minted code comes from."""
+        session = requests.Session()
+        page = session.get(self.base + "/authorize", params=self.authorize_params(), allow_redirects=False)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        request = re.search(r'name="authorization_request" value="([^"]+)"', page.text).group(1)
+        import html
+        done = session.post(self.base + "/login", data={"csrf_token": csrf, "authorization_request": html.unescape(request),
+                                                         "email": "bench@example.com", "password": PASSWORD}, allow_redirects=False)
+        assert done.status_code == 302, done.text
+        return session.cookies["tessera_session"]
+
+    def authorize_params(self, audience=None):
+        params = {"response_type": "code", "client_id": self.client["client_id"], "redirect_uri": REDIRECT_URI,
+                  "scope": "openid profile email offline_access", "state": "bench", "nonce": "bench"}
+        if audience:
+            params["audience"] = audience
+            params["scope"] += " read:all"
+        return params
+
+    def peak_rss_mb(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def basic(client):
+    credentials = urllib.parse.quote(client["client_id"], safe="") + ":" + urllib.parse.quote(client["client_secret"], safe="")
+    return base64.b64encode(credentials.encode()).decode()
+
+
+def wrk(server, script, connections, seconds, env, threads=1):
+    environment = dict(os.environ, TESSERA_THREADS=str(threads), TESSERA_REDIRECT_URI=urllib.parse.quote(REDIRECT_URI, safe=""), **env)
+    out = run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+               "-s", os.path.join(HERE, script), server.base], env=environment).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def mint(server, session, folder, seconds, audience=None):
+    for name in os.listdir(folder):
+        os.remove(os.path.join(folder, name))
+    path = "/authorize?" + urllib.parse.urlencode(server.authorize_params(audience), quote_via=urllib.parse.quote)
+    result = wrk(server, "mint.lua", 64, seconds, {"TESSERA_SESSION": session, "TESSERA_AUTHORIZE_PATH": path, "TESSERA_OUT": folder})
+    return result["minted"]
+
+
+def measure(server, folder, mode, connections, seconds, extra=None):
+    env = {"TESSERA_MODE": mode, "TESSERA_OUT": folder, "TESSERA_BASIC": basic(server.client)}
+    env.update(extra or {})
+    result = wrk(server, "token.lua", connections, seconds, env)
+    ok = result["requests"] - result["non200"] - result["exhausted"]
+    result["per_second"] = ok / result["seconds"]
+    return result
+
+
+def scenario(binary, database_kind, database, algorithm, args, limits):
+    workdir = tempfile.mkdtemp(prefix="tessera-bench-")
+    folder = os.path.join(workdir, "inputs")
+    os.mkdir(folder)
+    server = Server(binary, database, workdir, algorithm)
+    rows = []
+    try:
+        session = server.login()
+        for audience, signatures in [(None, 1), (AUDIENCE, 2)] if algorithm == "RS256" else [(None, 1)]:
+            for connections in args.connections:
+                minted = mint(server, session, folder, args.seconds * 1.5 + 1, audience)
+                result = measure(server, folder, "exchange", connections, args.seconds)
+                limit = limits[algorithm] / (signatures if algorithm == "RS256" else 1)
+                rows.append(dict(database=database_kind, algorithm=algorithm, grant="authorization_code",
+                                 access_token="JWT (API audience)" if audience else "opaque", signatures=signatures,
+                                 connections=connections, minted=minted, limit=limit, ratio=result["per_second"] / limit, **result))
+                print(json.dumps(rows[-1]), file=sys.stderr)
+        # refresh_token: fresh refresh tokens from real exchanges, one per request.
+        mint(server, session, folder, args.seconds * 1.5 + 1)
+        measure(server, folder, "exchange", 64, args.seconds * 1.5, {"TESSERA_KEEP": "1"})
+        result = measure(server, folder, "refresh", 64, args.seconds)
+        rows.append(dict(database=database_kind, algorithm=algorithm, grant="refresh_token", access_token="opaque", signatures=1,
+                         connections=64, limit=limits[algorithm], ratio=result["per_second"] / limits[algorithm], **result))
+        machine = {"TESSERA_BASIC": basic(server.machine), "TESSERA_AUDIENCE": urllib.parse.quote(AUDIENCE, safe="")}
+        result = measure(server, folder, "client_credentials", 64, args.seconds, machine)
+        rows.append(dict(database=database_kind, algorithm="RS256", grant="client_credentials", access_token="JWT", signatures=1,
+                         connections=64, limit=limits["RS256"], ratio=result["per_second"] / limits["RS256"], **result))
+        token = requests.post(server.base + "/oauth/token", auth=(server.client["client_id"], server.client["client_secret"]),
+                              data={"grant_type": "authorization_code", "redirect_uri": REDIRECT_URI,
+                                    "code": urllib.parse.parse_qs(urllib.parse.urlparse(requests.get(
+                                        server.base + "/authorize", params=server.authorize_params(), cookies={"tessera_session": session},
+                                        allow_redirects=False).headers["Location"]).query)["code"][0]}).json()["access_token"]
+        result = measure(server, folder, "userinfo", 64, args.seconds, {"TESSERA_ACCESS_TOKEN": token})
+        rows.append(dict(database=database_kind, algorithm="-", grant="userinfo", access_token="opaque", signatures=0,
+                         connections=64, limit=None, ratio=None, **result))
+        rss = server.peak_rss_mb()
+        ready = {"first_start_s": server.ready_seconds, "restart_s": server.restart_ready_seconds()}
+        for row in rows:
+            row["peak_rss_mb"] = rss
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return rows, ready
+
+
+def table(rows):
+    lines = ["| DB | alg | grant | access token | conns | req/s | p50 ms | p90 ms | p99 ms | non-200 | limit/s | ratio | peak RSS MB |",
+             "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append("| {database} | {algorithm} | {grant} | {access_token} | {connections} | {rate:,.0f} | {p50:.2f} | {p90:.2f} | {p99:.2f} | {bad} | {limit} | {ratio} | {rss:.0f} |".format(
+            rate=r["per_second"], p50=r["p50_us"] / 1000, p90=r["p90_us"] / 1000, p99=r["p99_us"] / 1000,
+            bad=r["non200"] + r["exhausted"] + r["socket_errors"], limit=f"{r['limit']:,.0f}" if r["limit"] else "-",
+            ratio=f"{r['ratio']:.2f}" if r["ratio"] is not None else "-", rss=r["peak_rss_mb"], **r))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=8, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 16, 64, 256])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--algorithms", nargs="+", default=["RS256", "ES256"])
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--output", default=os.path.join(HERE, "results", "latest.json"))
+    args = parser.parse_args()
+
+    if shutil.which("wrk") is None:
+        run(["apt-get", "install", "-y", "wrk"])
+    if not args.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "tessera"], cwd=ROOT, check=True)
+    binary = os.path.join(ROOT, ".build", "release", "tessera")
+    cores = os.cpu_count()
+    limits = {algorithm: signing_rate(algorithm, cores, 5) for algorithm in ["RS256", "ES256"]}
+    print(f"signing limit on {cores} cores: " + ", ".join(f"{a} {v:,.0f}/s" for a, v in limits.items()), file=sys.stderr)
+
+    postgres = Postgres() if "postgres" in args.databases else None
+    rows, ready = [], {}
+    try:
+        for database_kind in args.databases:
+            for algorithm in args.algorithms:
+                if database_kind == "sqlite":
+                    database = "sqlite://" + os.path.join(tempfile.mkdtemp(prefix="tessera-bench-db-"), "tessera.sqlite")
+                else:
+                    database = postgres.database()
+                scenario_rows, scenario_ready = scenario(binary, database_kind, database, algorithm, args, limits)
+                rows += scenario_rows
+                ready[f"{database_kind}/{algorithm}"] = scenario_ready
+    finally:
+        if postgres:
+            postgres.stop()
+
+    machine = f"{platform.processor() or platform.machine()}, {cores} cores, " + run(["openssl", "version"]).stdout.strip()
+    report = {"machine": machine, "signing_limits_per_second": limits, "ready_seconds": ready, "rows": rows,
+              "date": time.strftime("%Y-%m-%d %H:%M")}
+    os.makedirs(os.path.dirname(args.output), exist_ok=True)
+    with open(args.output, "w") as out:
+        json.dump(report, out, indent=2)
+    print(f"\nMachine: {machine}")
+    print("Signing limit (openssl speed -multi, all cores): " + ", ".join(f"{a} {v:,.0f} signatures/s" for a, v in limits.items()))
+    print("Ready to answer (release binary): " + ", ".join(f"{k}: first start {v['first_start_s']:.2f} s, restart {v['restart_s']:.2f} s"
+                                                             for k, v in ready.items()))
+    print()
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
