@@ -109,6 +109,16 @@ let package = Package(
             dependencies: ["TesseraCore"]
         ),
         .testTarget(
+            name: "TesseraClientTests",
+            dependencies: [
+                "TesseraCore",
+                "TesseraClient",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
             name: "TesseraServerTests",
             dependencies: [
                 "TesseraServer",
