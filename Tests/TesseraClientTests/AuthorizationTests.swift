@@ -7,15 +7,10 @@ import TesseraCore
 struct AuthorizationTests {
     let fixture = Fixture()
 
-    func query(_ url: URL) -> [String: String] {
-        let pairs = FormURLEncoding.decode(URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? "") ?? []
-        return Dictionary(pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
-
     @Test("the URL carries response_type, client_id, redirect_uri, scope, 256-bit state and nonce, and an S256 challenge of the kept verifier")
     func authorizationURL() async throws {
         let request = try await fixture.client().authorizationRequest(scope: "openid email", additionalParameters: [("prompt", "login")])
-        let parameters = query(request.url)
+        let parameters = queryFields(request.url)
         #expect(request.url.absoluteString.hasPrefix(Fixture.base + "/authorize?"))
         #expect(parameters["response_type"] == "code")
         #expect(parameters["client_id"] == TestIssuer.clientID)

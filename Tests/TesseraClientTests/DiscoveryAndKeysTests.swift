@@ -63,38 +63,41 @@ struct DiscoveryAndKeysTests {
 
     // MARK: JWKS
 
-    func token(kid: TestIssuer.Key, nonce: Secret) async throws -> Secret {
+    let nonce = Secret("n")
+
+    func token(kid: TestIssuer.Key) async throws -> Secret {
         try await fixture.keys.sign(TestClaims(now: fixture.now, nonce: nonce.unredacted), with: kid)
+    }
+
+    /// A client that has fetched and cached a JWKS holding only the `rsa-1` key.
+    func clientWithCachedRSAKey() async throws -> OIDCClient {
+        let client = fixture.client()
+        fixture.transport.on(Fixture.jwksURI, json: fixture.keys.jwks([.rsa]))
+        _ = try await client.validateIDToken(try await token(kid: .rsa), nonce: nonce)
+        return client
     }
 
     @Test("the JWKS is fetched once and cached across validations")
     func jwksCached() async throws {
         let client = fixture.client()
-        let nonce = Secret("n")
         for _ in 0..<3 {
-            _ = try await client.validateIDToken(try await token(kid: .rsa, nonce: nonce), nonce: nonce)
+            _ = try await client.validateIDToken(try await token(kid: .rsa), nonce: nonce)
         }
         #expect(fixture.transport.requests(to: Fixture.jwksURI).count == 1)
     }
 
     @Test("kid-rotated: an unknown kid triggers exactly one refetch, which finds the new key")
     func unknownKidRefetchesOnce() async throws {
-        let client = fixture.client()
-        let nonce = Secret("n")
-        fixture.transport.on(Fixture.jwksURI, json: fixture.keys.jwks([.rsa]))
-        _ = try await client.validateIDToken(try await token(kid: .rsa, nonce: nonce), nonce: nonce)
+        let client = try await clientWithCachedRSAKey()
         fixture.transport.on(Fixture.jwksURI, json: fixture.keys.jwks([.rsa, .rsa2]))
-        _ = try await client.validateIDToken(try await token(kid: .rsa2, nonce: nonce), nonce: nonce)
+        _ = try await client.validateIDToken(try await token(kid: .rsa2), nonce: nonce)
         #expect(fixture.transport.requests(to: Fixture.jwksURI).count == 2)
     }
 
     @Test("kid-unknown: forged kids within the cool-down cause no further fetch; after it, one more")
     func unknownKidCooldown() async throws {
-        let client = fixture.client()
-        let nonce = Secret("n")
-        fixture.transport.on(Fixture.jwksURI, json: fixture.keys.jwks([.rsa]))
-        _ = try await client.validateIDToken(try await token(kid: .rsa, nonce: nonce), nonce: nonce)
-        let forged = try await token(kid: .ec, nonce: nonce)
+        let client = try await clientWithCachedRSAKey()
+        let forged = try await token(kid: .ec)
         await expectClientError(.keyNotFound) { _ = try await client.validateIDToken(forged, nonce: nonce) }
         #expect(fixture.transport.requests(to: Fixture.jwksURI).count == 2, "one refetch for the unknown kid")
         for _ in 0..<5 {
@@ -108,15 +111,12 @@ struct DiscoveryAndKeysTests {
 
     @Test("kid-unknown, concurrent: twenty validations naming a new key share one refetch")
     func concurrentUnknownKid() async throws {
-        let client = fixture.client()
-        let nonce = Secret("n")
-        fixture.transport.on(Fixture.jwksURI, json: fixture.keys.jwks([.rsa]))
-        _ = try await client.validateIDToken(try await token(kid: .rsa, nonce: nonce), nonce: nonce)
+        let client = try await clientWithCachedRSAKey()
         fixture.transport.on(Fixture.jwksURI) { _ in
             try await Task.sleep(for: .milliseconds(50))
             return .json(TestIssuer.shared.jwks([.rsa, .ed]))
         }
-        let rotated = try await token(kid: .ed, nonce: nonce)
+        let rotated = try await token(kid: .ed)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<20 {
                 group.addTask { _ = try await client.validateIDToken(rotated, nonce: nonce) }

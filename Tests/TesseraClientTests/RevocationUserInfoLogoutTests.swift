@@ -7,11 +7,6 @@ import TesseraCore
 struct RevocationUserInfoLogoutTests {
     let fixture = Fixture()
 
-    func query(_ url: URL) -> [String: String] {
-        let pairs = FormURLEncoding.decode(URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? "") ?? []
-        return Dictionary(pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
-
     @Test("revoke POSTs the token and its hint with the client's credentials; a refusal is the provider's OAuthError")
     func revoke() async throws {
         var fixture = self.fixture
@@ -66,7 +61,7 @@ struct RevocationUserInfoLogoutTests {
         let url = try await fixture.client().endSessionURL(idTokenHint: Secret("id.token.value"),
                                                            postLogoutRedirectURI: "https://app.example/", state: "bye")
         #expect(url.absoluteString.hasPrefix(Fixture.base + "/oidc/logout?"))
-        #expect(query(url) == ["id_token_hint": "id.token.value", "post_logout_redirect_uri": "https://app.example/",
+        #expect(queryFields(url) == ["id_token_hint": "id.token.value", "post_logout_redirect_uri": "https://app.example/",
                                "state": "bye", "client_id": TestIssuer.clientID])
         fixture.metadata.endSessionEndpoint = nil
         await expectClientError(.endpointNotAdvertised) { _ = try await fixture.client().endSessionURL(idTokenHint: nil) }

@@ -9,11 +9,6 @@ struct TokenEndpointTests {
     let tokenRequest = TokenRequest.authorizationCode(code: Secret("the-code"), redirectURI: Fixture.redirectURI,
                                                       codeVerifier: Secret("the-verifier"))
 
-    func form(_ request: TransportRequest) -> [String: String] {
-        let pairs = FormURLEncoding.decode(request.body?.unredacted ?? "") ?? []
-        return Dictionary(pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
-
     @Test("client_secret_basic: id and secret form-urlencoded before base64 (RFC 6749 §2.3.1), the rest in a form body")
     func clientSecretBasic() throws {
         let request = try TokenEndpoint.request(tokenRequest, metadata: fixture.metadata, configuration: fixture.configuration)
@@ -23,7 +18,7 @@ struct TokenEndpointTests {
         let authorization = try #require(request.authorization?.unredacted)
         let decoded = String(decoding: try #require(Data(base64Encoded: String(authorization.dropFirst("Basic ".count)))), as: UTF8.self)
         #expect(decoded == "client-abc:s3cr%3At%2B%2F%3D%C3%BC+secret")
-        #expect(form(request) == ["grant_type": "authorization_code", "code": "the-code",
+        #expect(request.formBody == ["grant_type": "authorization_code", "code": "the-code",
                                   "redirect_uri": Fixture.redirectURI, "code_verifier": "the-verifier"])
         #expect(!request.url.absoluteString.contains("the-code"), "nothing secret in the URL")
     }
@@ -34,9 +29,9 @@ struct TokenEndpointTests {
         fixture.configuration.authentication = .clientSecretPost
         let request = try TokenEndpoint.request(tokenRequest, metadata: fixture.metadata, configuration: fixture.configuration)
         #expect(request.authorization == nil)
-        #expect(form(request)["client_id"] == TestIssuer.clientID)
-        #expect(form(request)["client_secret"] == Fixture.secret.unredacted)
-        #expect(form(request)["code_verifier"] == "the-verifier")
+        #expect(request.formBody["client_id"] == TestIssuer.clientID)
+        #expect(request.formBody["client_secret"] == Fixture.secret.unredacted)
+        #expect(request.formBody["code_verifier"] == "the-verifier")
     }
 
     @Test("client_secret_json: the seed's JSON body, in the seed's order")
@@ -59,8 +54,8 @@ struct TokenEndpointTests {
         var configuration = ClientConfiguration(clientID: "public-app", clientSecret: nil, redirectURI: Fixture.redirectURI)
         #expect(configuration.authentication == .none)
         let request = try TokenEndpoint.request(tokenRequest, metadata: fixture.metadata, configuration: configuration)
-        #expect(form(request)["client_id"] == "public-app")
-        #expect(form(request)["client_secret"] == nil)
+        #expect(request.formBody["client_id"] == "public-app")
+        #expect(request.formBody["client_secret"] == nil)
         #expect(request.authorization == nil)
         configuration.authentication = .clientSecretBasic
         await expectClientError(.invalidConfiguration) {
@@ -144,9 +139,9 @@ struct TokenEndpointTests {
         #expect(tokens.idTokenClaims?.subject == "user-1")
         #expect(tokens.expiresAt == fixture.now.addingTimeInterval(86400))
         let sent = try #require(fixture.transport.requests(to: Fixture.tokenEndpoint).first)
-        #expect(form(sent)["code"] == "xyz")
-        #expect(form(sent)["code_verifier"] == pending.codeVerifier.unredacted)
-        #expect(form(sent)["redirect_uri"] == Fixture.redirectURI)
+        #expect(sent.formBody["code"] == "xyz")
+        #expect(sent.formBody["code_verifier"] == pending.codeVerifier.unredacted)
+        #expect(sent.formBody["redirect_uri"] == Fixture.redirectURI)
     }
 
     @Test("exchangeCode refuses an id_token answering another session's nonce, and a response without the id_token openid promised")

@@ -43,35 +43,22 @@ public struct PendingAuthorization: Sendable, Equatable {
 }
 
 extension PendingAuthorization: Codable {
-    enum CodingKeys: String, CodingKey {
-        case state, nonce
-        case codeVerifier = "code_verifier"
-        case redirectURI = "redirect_uri"
-        case scope, issuer
-        case createdAt = "created_at"
+    /// The stored form: every value as plain text, secrets included, read back at the callback.
+    private struct Stored: Codable {
+        let state, nonce, code_verifier, redirect_uri, issuer: String
+        let scope: Scope
+        let created_at: Date
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            state: try container.decode(Secret.self, forKey: .state),
-            nonce: try container.decode(Secret.self, forKey: .nonce),
-            codeVerifier: try container.decode(Secret.self, forKey: .codeVerifier),
-            redirectURI: try container.decode(String.self, forKey: .redirectURI),
-            scope: try container.decode(Scope.self, forKey: .scope),
-            issuer: try container.decode(String.self, forKey: .issuer),
-            createdAt: try container.decode(Date.self, forKey: .createdAt))
+        let stored = try Stored(from: decoder)
+        self.init(state: Secret(stored.state), nonce: Secret(stored.nonce), codeVerifier: Secret(stored.code_verifier),
+                  redirectURI: stored.redirect_uri, scope: stored.scope, issuer: stored.issuer, createdAt: stored.created_at)
     }
 
     /// Writes the real secret values: this is the session-storage form, read back at the callback.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(state.unredacted, forKey: .state)
-        try container.encode(nonce.unredacted, forKey: .nonce)
-        try container.encode(codeVerifier.unredacted, forKey: .codeVerifier)
-        try container.encode(redirectURI, forKey: .redirectURI)
-        try container.encode(scope, forKey: .scope)
-        try container.encode(issuer, forKey: .issuer)
-        try container.encode(createdAt, forKey: .createdAt)
+        try Stored(state: state.unredacted, nonce: nonce.unredacted, code_verifier: codeVerifier.unredacted,
+                   redirect_uri: redirectURI, issuer: issuer, scope: scope, created_at: createdAt).encode(to: encoder)
     }
 }

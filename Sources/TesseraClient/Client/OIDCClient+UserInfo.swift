@@ -23,13 +23,7 @@ extension OIDCClient {
         guard response.status == 200 else {
             throw ProviderErrorResponse.error(from: response, operation: "userinfo request")
         }
-        let info: UserInfo
-        do {
-            info = try UserInfo(json: Data(response.body))
-        } catch {
-            throw ClientError(.malformedResponse, "The userinfo response is not a JSON object with a sub: \(DecodingFailure(error)).",
-                              status: response.status)
-        }
+        let info = try UserInfo(json: Data(response.body), status: response.status)
         if let expectedSubject, info.subject != expectedSubject {
             throw ClientError(.subjectMismatch, "The userinfo response is about another user.", expected: expectedSubject, actual: info.subject)
         }

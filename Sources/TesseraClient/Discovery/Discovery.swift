@@ -32,35 +32,11 @@ public enum Discovery {
         guard response.status == 200 else {
             throw ClientError(.malformedResponse, "The discovery document could not be fetched.", status: response.status)
         }
-        let metadata: ProviderMetadata
-        do {
-            metadata = try JSONDecoder().decode(ProviderMetadata.self, from: Data(response.body))
-        } catch {
-            throw ClientError(.malformedResponse, "The discovery document is not valid provider metadata: \(DecodingFailure(error)).",
-                              status: response.status)
-        }
+        let metadata = try decodeJSON(ProviderMetadata.self, from: response.body, status: response.status, what: "The discovery document")
         guard metadata.issuer == expectedIssuer else {
             throw ClientError(.discoveryIssuerMismatch, "The discovery document describes another issuer.",
                               expected: expectedIssuer, actual: metadata.issuer)
         }
         return metadata
-    }
-}
-
-/// A decoding error told in a few words, naming the field but never quoting a value.
-struct DecodingFailure: CustomStringConvertible {
-    let error: any Error
-
-    init(_ error: any Error) { self.error = error }
-
-    var description: String {
-        switch error as? DecodingError {
-        case .keyNotFound(let key, _): "'\(key.stringValue)' is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
-        case .dataCorrupted(let context) where context.codingPath.isEmpty: "the body is not JSON"
-        case .dataCorrupted(let context): "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is invalid"
-        default: "unreadable"
-        }
     }
 }

@@ -16,8 +16,10 @@ public struct UserInfo: Sendable, Equatable, Codable {
     /// The response body as received.
     public var json: Data
 
-    public init(json: Data) throws {
-        let claims = try JSONDecoder().decode(StandardClaims.self, from: json)
+    /// The claims of a userinfo response body.
+    /// - Throws: `.malformedResponse` unless it is a JSON object with a string `sub`.
+    public init(json: Data, status: Int = 200) throws(ClientError) {
+        let claims = try decodeJSON(StandardClaims.self, from: Array(json), status: status, what: "The userinfo response")
         self.subject = claims.sub
         self.name = claims.name
         self.email = claims.email

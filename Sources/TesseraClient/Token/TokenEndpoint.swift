@@ -31,13 +31,7 @@ public enum TokenEndpoint {
         guard response.status == 200 else {
             throw ProviderErrorResponse.error(from: response, operation: "token request")
         }
-        let tokens: TokenResponse
-        do {
-            tokens = try JSONDecoder().decode(TokenResponse.self, from: Data(response.body))
-        } catch {
-            throw ClientError(.malformedResponse, "The token response is not the expected JSON: \(DecodingFailure(error)).",
-                              status: response.status)
-        }
+        let tokens = try decodeJSON(TokenResponse.self, from: response.body, status: response.status, what: "The token response")
         guard !tokens.accessToken.isEmpty else {
             throw ClientError(.malformedResponse, "The token response has an empty access_token.", status: response.status)
         }

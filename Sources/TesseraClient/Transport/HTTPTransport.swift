@@ -56,9 +56,7 @@ public struct TransportRequest: Sendable, CustomStringConvertible, CustomReflect
     }
 
     /// The value of a (non-secret) header, compared case-insensitively.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
-    }
+    public func header(_ name: String) -> String? { firstHeader(name, in: headers) }
 
     public var description: String { "\(method.rawValue) \(url.absoluteString)" }
     public var customMirror: Mirror { Mirror(self, children: ["method": method, "url": url]) }
@@ -77,10 +75,13 @@ public struct TransportResponse: Sendable, CustomStringConvertible, CustomReflec
     }
 
     /// The value of a header, compared case-insensitively.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
-    }
+    public func header(_ name: String) -> String? { firstHeader(name, in: headers) }
 
     public var description: String { "HTTP \(status)" }
     public var customMirror: Mirror { Mirror(self, children: ["status": status]) }
+}
+
+/// The first value of the header `name` (HTTP field names are case-insensitive).
+private func firstHeader(_ name: String, in headers: [(name: String, value: String)]) -> String? {
+    headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
 }

@@ -97,3 +97,18 @@ func expectOAuthError(_ code: OAuthError.Code, status: Int? = nil, sourceLocatio
     }
     return nil
 }
+
+/// The fields of a form body or query string, the first value of a name winning.
+func formFields(_ text: String) -> [String: String] {
+    Dictionary((FormURLEncoding.decode(text) ?? []).map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+}
+
+/// The fields of a URL's query.
+func queryFields(_ url: URL) -> [String: String] {
+    formFields(URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? "")
+}
+
+extension TransportRequest {
+    /// The fields of a form-encoded body.
+    var formBody: [String: String] { formFields(body?.unredacted ?? "") }
+}
