@@ -49,6 +49,7 @@ struct ClientAgainstProviderTests {
             try await oidc.revoke(try #require(refreshed.refreshToken), hint: .refreshToken)
             #expect(await thrown(OAuthError.self) { _ = try await oidc.refresh(refreshed) }?.is(.invalidGrant, status: 400) == true)
             #expect(await thrown(OAuthError.self) { _ = try await oidc.userInfo(for: refreshed) }?.is(.invalidToken, status: 401) == true)
+            #expect(LogCapture.text.contains("oidc authorization_code exchange"), "the client's own log lines were captured and scanned")
             server.ledger.expectNoneLogged()
         }
     }
@@ -151,6 +152,7 @@ struct ClientAgainstProviderTests {
             // The same callback against another login's state is refused as forged.
             let other = try await oidc.authorizationRequest()
             #expect(await thrown(ClientError.self) { _ = try await oidc.validateCallback(query: query, pending: other.pending) }?.code == .stateMismatch)
+            server.ledger.expectNoneLogged()
         }
     }
 
@@ -256,10 +258,15 @@ struct ClientAgainstProviderTests {
         let metadata = ProviderMetadata(
             issuer: "http://127.0.0.1:\(listener.port)", authorizationEndpoint: "http://127.0.0.1:\(listener.port)/authorize",
             tokenEndpoint: "http://127.0.0.1:\(listener.port)/oauth/token", jwksURI: "http://127.0.0.1:\(listener.port)/jwks")
-        var configuration = ClientConfiguration(clientID: "app", clientSecret: Secret("secret"), redirectURI: TestServer.redirectURI)
+        LogCapture.installed
+        let ledger = SecretLedger()
+        let secret = Secret.random()
+        ledger.record(secret)
+        var configuration = ClientConfiguration(clientID: "app", clientSecret: secret, redirectURI: TestServer.redirectURI)
         configuration.requestTimeout = .milliseconds(300)
         let oidc = OIDCClient(provider: .metadata(metadata), configuration: configuration)
         let request = try await oidc.authorizationRequest()
+        [request.pending.state, request.pending.codeVerifier].forEach(ledger.record)
         let callback = try AuthorizationCallback.validate(query: "code=c&state=\(request.pending.state.unredacted)",
                                                           pending: request.pending, metadata: metadata)
         let started = ContinuousClock.now
@@ -269,6 +276,7 @@ struct ClientAgainstProviderTests {
         let closed = "http://127.0.0.1:\(freeLoopbackPort())"
         #expect(await thrown(ClientError.self) { _ = try await OIDCClient.discover(issuer: closed, configuration: configuration) }?.code
                 == .transportFailed)
+        ledger.expectNoneLogged()
     }
 
     @Test("logout URLs: Tessera advertises no end_session_endpoint yet (a typed error), and Auth0's /v2/logout is built on the issuer")
@@ -279,6 +287,7 @@ struct ClientAgainstProviderTests {
             #expect(await thrown(ClientError.self) { _ = try await oidc.endSessionURL(idTokenHint: nil) }?.code == .endpointNotAdvertised)
             let auth0 = try await oidc.auth0LogoutURL(returnTo: "http://localhost:3000/")
             #expect(auth0.absoluteString == server.baseURL + "/v2/logout?client_id=\(client.id)&returnTo=http%3A%2F%2Flocalhost%3A3000%2F")
+            server.ledger.expectNoneLogged()
         }
     }
 }
