@@ -24,11 +24,11 @@ enum TesseraBinary {
         let stderr: String
     }
 
-    /// Runs `tessera arguments…` to completion.
+    /// Runs `tessera arguments…` (or another `executable`) to completion.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil) async throws -> Output {
+                    directory: URL? = nil, executable: URL? = nil) async throws -> Output {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable ?? url
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["TESSERA_BCRYPT_COST": "4"]) { $1 }.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = directory }

@@ -1,0 +1,61 @@
+public import Foundation
+public import TesseraCore
+
+/// The URL that sends the user to the provider's login (RFC 6749 §4.1.1, OpenID Connect Core
+/// §3.1.2.1), and what to keep until the callback.
+///
+/// Every request carries a fresh `state` and `nonce` (256 random bits each) and an S256 PKCE
+/// challenge (RFC 7636, required by RFC 9700 §2.1.1 even for confidential clients).
+///
+/// ```swift
+/// let request = try await client.authorizationRequest(scope: "openid profile email offline_access")
+/// session.pending = request.pending      // server-side
+/// redirect(to: request.url)
+/// ```
+public struct AuthorizationRequest: Sendable {
+    /// Where to send the browser.
+    public let url: URL
+    /// What to keep in the session until the callback.
+    public let pending: PendingAuthorization
+
+    /// Parameters the client sets itself; an app cannot override them through `additionalParameters`.
+    static let reservedParameters: Set<String> = [
+        "response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge", "code_challenge_method",
+    ]
+
+    /// Builds a request with fresh secrets: pure but for the randomness.
+    /// - Parameters:
+    ///   - additionalParameters: extra query parameters such as `prompt`, `login_hint`, `max_age`
+    ///     or Auth0's `audience`.
+    /// - Throws: `.invalidConfiguration` when the endpoint is not a URL or an additional parameter
+    ///   would replace one the client sets.
+    public static func build(
+        metadata: ProviderMetadata, configuration: ClientConfiguration, scope: Scope? = nil,
+        additionalParameters: [(name: String, value: String)] = [], now: Date = Date()
+    ) throws(ClientError) -> AuthorizationRequest {
+        if let reserved = additionalParameters.first(where: { reservedParameters.contains($0.name) }) {
+            throw ClientError(.invalidConfiguration, "The parameter '\(reserved.name)' is set by the client and cannot be overridden.")
+        }
+        let pkce = PKCE()
+        let pending = PendingAuthorization(
+            state: Secret.random(byteCount: 32), nonce: Secret.random(byteCount: 32), codeVerifier: pkce.verifier,
+            redirectURI: configuration.redirectURI, scope: scope ?? configuration.scope,
+            issuer: metadata.issuer, createdAt: now)
+        let parameters: [(name: String, value: String)] = [
+            ("response_type", "code"),
+            ("client_id", configuration.clientID),
+            ("redirect_uri", pending.redirectURI),
+            ("scope", pending.scope.description),
+            ("state", pending.state.unredacted),
+            ("nonce", pending.nonce.unredacted),
+            ("code_challenge", pkce.challenge),
+            ("code_challenge_method", PKCE.method),
+        ] + additionalParameters
+        let endpoint = metadata.authorizationEndpoint
+        let separator = endpoint.contains("?") ? "&" : "?"
+        guard let url = URL(string: endpoint + separator + FormURLEncoding.encode(parameters)) else {
+            throw ClientError(.invalidConfiguration, "The authorization endpoint is not a URL.", actual: endpoint)
+        }
+        return AuthorizationRequest(url: url, pending: pending)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+public import TesseraCore
+
+extension OIDCClient {
+    /// The seed's POST: exchanges a validated callback's code for tokens, server-side, with the
+    /// redirect URI and PKCE verifier of the request that produced it, then validates the id_token
+    /// (signature, issuer, audience, expiry, nonce, `at_hash`).
+    ///
+    /// ```swift
+    /// do {
+    ///     let tokens = try await client.exchangeCode(callback, pending: pending)
+    /// } catch let error as OAuthError where error.code == .invalidGrant {
+    ///     // Code expired or already used: send the user to log in again.
+    /// }
+    /// ```
+    /// - Throws: ``OAuthError`` when the provider refuses (with its HTTP status: `invalid_client`
+    ///   is 401); ``ClientError`` when the response cannot be trusted.
+    public func exchangeCode(_ callback: AuthorizationCallback, pending: PendingAuthorization) async throws -> TokenSet {
+        let metadata = try await metadata()
+        guard pending.issuer == metadata.issuer else {
+            throw ClientError(.issuerParameterMismatch, "The login was started with another provider.",
+                              expected: metadata.issuer, actual: pending.issuer)
+        }
+        let tokenRequest = TokenRequest.authorizationCode(code: callback.code, redirectURI: pending.redirectURI,
+                                                          codeVerifier: pending.codeVerifier)
+        let response = try TokenEndpoint.process(
+            try await send(try TokenEndpoint.request(tokenRequest, metadata: metadata, configuration: configuration),
+                           operation: "authorization_code exchange"))
+        let receivedAt = now()
+        var claims: IDTokenClaims?
+        if let idToken = response.idToken {
+            claims = try await validateIDToken(idToken, nonce: pending.nonce, accessToken: response.accessToken)
+        } else if pending.scope.contains("openid") && (response.scope?.contains("openid") ?? true) {
+            throw ClientError(.missingIDToken, "The scope includes openid, but the token response has no id_token.")
+        }
+        return TokenSet(response: response, idTokenClaims: claims, receivedAt: receivedAt)
+    }
+
+    /// Validates an id_token against the provider's JWKS (cached; fetched again at most once per
+    /// cool-down when the token names an unknown key) and this client's expectations.
+    ///
+    /// ```swift
+    /// let claims = try await client.validateIDToken(idToken, nonce: pending.nonce, accessToken: tokens.accessToken)
+    /// ```
+    /// - Parameters:
+    ///   - nonce: the session's nonce; `nil` only for an id_token returned by a refresh.
+    ///   - subject: the `sub` the token must name, when one is known.
+    public func validateIDToken(_ idToken: Secret, nonce: Secret?, accessToken: Secret? = nil,
+                                subject: String? = nil) async throws -> IDTokenClaims {
+        let metadata = try await metadata()
+        let expectations = IDTokenExpectations(
+            issuer: metadata.issuer, clientID: configuration.clientID,
+            allowedAlgorithms: IDTokenExpectations.algorithms(configured: configuration.allowedAlgorithms,
+                                                              advertised: metadata.idTokenSigningAlgValuesSupported),
+            nonce: nonce, accessToken: accessToken, subject: subject, clockSkew: configuration.clockSkew)
+        let timeout = configuration.requestTimeout
+        let keys = try await jwks.keys(uri: metadata.jwksURI, transport: transport, timeout: timeout)
+        let first = await validate(idToken, keys: keys.keys, expectations: expectations)
+        guard case .failure(let error) = first, error.code == .keyNotFound else {
+            return try first.get()
+        }
+        // The provider may have rotated to a key published after our fetch: look once more.
+        guard let fresh = try await jwks.refetch(uri: metadata.jwksURI, after: keys, transport: transport, timeout: timeout, now: now()) else {
+            throw error
+        }
+        logger.debug("oidc jwks refetched for an unknown key", metadata: ["keys": "\(fresh.keys.count)"])
+        return try await validate(idToken, keys: fresh.keys, expectations: expectations).get()
+    }
+
+    private func validate(_ idToken: Secret, keys: JSONWebKeySet, expectations: IDTokenExpectations) async -> Result<IDTokenClaims, ClientError> {
+        do {
+            return .success(try await IDTokenValidator.validate(idToken, keys: keys, expectations: expectations, now: now()))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+public import Foundation
+import JWTKit
+public import TesseraCore
+
+/// The id_token checks of OpenID Connect Core §3.1.3.7, as one pure function: no network, the
+/// time passed in.
+///
+/// In order: the token is a three-part JWS whose header parses; its `alg` is on the allow-list
+/// (never `none`, never HMAC); exactly one key of the JWKS fits its `kid` and `alg`; the signature
+/// verifies with that key (jwt-kit); then `iss`, `aud`, `azp`, `exp` and `iat` (with the clock-skew
+/// tolerance), `nonce` (constant time), `at_hash` when present, and `sub` when one is expected.
+/// Each failure is its own ``ClientError`` code, named like the OpenID conformance modules.
+///
+/// ```swift
+/// let claims = try await IDTokenValidator.validate(idToken, keys: keys, expectations: expectations, now: Date())
+/// ```
+public enum IDTokenValidator {
+    public static func validate(_ idToken: Secret, keys: JSONWebKeySet, expectations: IDTokenExpectations,
+                                now: Date) async throws(ClientError) -> IDTokenClaims {
+        let header = try Header(token: idToken.unredacted)
+        // Only asymmetric algorithms, whatever the expectations list: never `none`, never HMAC.
+        guard expectations.allowedAlgorithms.contains(header.alg),
+              IDTokenExpectations.verifiableAlgorithms.contains(header.alg) else {
+            throw ClientError(.algorithmNotAllowed, "The id_token is signed with an algorithm that is not allowed.",
+                              expected: expectations.allowedAlgorithms.sorted().joined(separator: ", "), actual: header.alg)
+        }
+        let key = try selectKey(for: header, in: keys)
+        let claims = try await verifySignature(idToken, with: key, algorithm: header.alg)
+        try checkClaims(claims, algorithm: header.alg, expectations: expectations, now: now)
+        return claims
+    }
+
+    /// The JOSE header fields the check needs.
+    struct Header: Decodable {
+        let alg: String
+        let kid: String?
+        let crit: [String]?
+
+        init(token: String) throws(ClientError) {
+            let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 3, let bytes = Base64URL.decode(String(parts[0])),
+                  let header = try? JSONDecoder().decode(Header.self, from: Data(bytes))
+            else {
+                throw ClientError(.malformedIDToken, "The id_token is not a JWS in compact serialization with a readable header.")
+            }
+            // A critical header this client does not understand must not be ignored (RFC 7515 §4.1.11).
+            guard header.crit == nil else {
+                throw ClientError(.malformedIDToken, "The id_token has critical header parameters this client does not process.")
+            }
+            self = header
+        }
+    }
+
+    /// The one key that can have signed a token with `header`. With a `kid`, the key of that id; without,
+    /// the only key fitting the algorithm — several is ambiguous, and trying each would let any
+    /// of them vouch for a token (OpenID conformance: `kid-absent-multiple-jwks`).
+    static func selectKey(for header: Header, in keys: JSONWebKeySet) throws(ClientError) -> JWK {
+        let candidates = keys.keys.filter { key in
+            fits(key, algorithm: header.alg) && (header.kid == nil || key.keyIdentifier?.string == header.kid)
+        }
+        guard let key = candidates.first else {
+            throw ClientError(.keyNotFound, "No key of the provider's JWKS fits the id_token's kid and alg.",
+                              actual: header.kid.map { "kid \($0), alg \(header.alg)" } ?? "no kid, alg \(header.alg)")
+        }
+        guard candidates.count == 1 else {
+            throw ClientError(.ambiguousKey, "Several keys of the provider's JWKS could have signed the id_token.",
+                              actual: "\(candidates.count) keys for alg \(header.alg)")
+        }
+        return key
+    }
+
+    /// Whether `key` is of the type and curve `algorithm` signs with, and names no other algorithm.
+    static func fits(_ key: JWK, algorithm: String) -> Bool {
+        if let declared = key.algorithm, declared.rawValue != algorithm { return false }
+        switch algorithm {
+        case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512":
+            return key.keyType == .rsa
+        case "ES256": return key.keyType == .ecdsa && key.curve?.rawValue == "P-256"
+        case "ES384": return key.keyType == .ecdsa && key.curve?.rawValue == "P-384"
+        case "ES512": return key.keyType == .ecdsa && key.curve?.rawValue == "P-521"
+        case "EdDSA": return key.keyType == .octetKeyPair && key.curve?.rawValue == "Ed25519"
+        default: return false
+        }
+    }
+
+    /// Verifies the signature with exactly `key` (a one-key collection, so jwt-kit cannot fall back
+    /// to another) and decodes the claims.
+    static func verifySignature(_ idToken: Secret, with key: JWK, algorithm: String) async throws(ClientError) -> IDTokenClaims {
+        var key = key
+        key.keyIdentifier = JWKIdentifier(string: "selected")
+        key.algorithm = JWK.Algorithm(rawValue: algorithm)
+        do {
+            let collection = JWTKeyCollection()
+            try await collection.add(jwk: key)
+            return try await collection.verify(idToken.unredacted, as: VerifiedPayload.self).claims
+        } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
+            throw ClientError(.invalidSignature, "The id_token's signature does not verify with the provider's key.")
+        } catch let error as JWTError where error.errorType == .invalidJWK || error.errorType == .generic {
+            throw ClientError(.keyNotFound, "The provider's key for the id_token cannot be used.", actual: algorithm)
+        } catch {
+            throw ClientError(.malformedIDToken, "The id_token's claims are not readable: \(DecodingFailure(error)).")
+        }
+    }
+
+    static func checkClaims(_ claims: IDTokenClaims, algorithm: String, expectations: IDTokenExpectations,
+                            now: Date) throws(ClientError) {
+        guard claims.issuer == expectations.issuer else {
+            throw ClientError(.invalidIssuer, "The id_token was issued by someone else.", expected: expectations.issuer, actual: claims.issuer)
+        }
+        guard claims.audience.contains(expectations.clientID) else {
+            throw ClientError(.invalidAudience, "The id_token is not meant for this client.",
+                              expected: expectations.clientID, actual: claims.audience.joined(separator: " "))
+        }
+        if claims.audience.count > 1 || claims.authorizedParty != nil {
+            guard claims.authorizedParty == expectations.clientID else {
+                throw ClientError(.invalidAuthorizedParty, "The id_token was issued to another client (azp).",
+                                  expected: expectations.clientID, actual: claims.authorizedParty ?? "none")
+            }
+        }
+        guard now < claims.expiresAt.adding(expectations.clockSkew) else {
+            throw ClientError(.expired, "The id_token has expired.", expected: "exp after \(Int(now.timeIntervalSince1970))",
+                              actual: "\(Int(claims.expiresAt.timeIntervalSince1970))")
+        }
+        guard claims.issuedAt <= now.adding(expectations.clockSkew) else {
+            throw ClientError(.issuedInFuture, "The id_token was issued in the future.",
+                              expected: "iat before \(Int(now.timeIntervalSince1970))", actual: "\(Int(claims.issuedAt.timeIntervalSince1970))")
+        }
+        if let nonce = expectations.nonce {
+            guard let received = claims.nonce, Secret(received) == nonce else {
+                throw ClientError(.invalidNonce, claims.nonce == nil ? "The id_token carries no nonce." : "The id_token's nonce is not this session's.")
+            }
+        }
+        if let atHash = claims.accessTokenHash, let accessToken = expectations.accessToken {
+            guard let expected = AccessTokenHash.compute(for: accessToken, algorithm: algorithm),
+                  ConstantTime.equals(expected, atHash)
+            else {
+                throw ClientError(.invalidAccessTokenHash, "The id_token's at_hash does not match the access token it came with.")
+            }
+        }
+        if let subject = expectations.subject, claims.subject != subject {
+            throw ClientError(.subjectMismatch, "The id_token is about another user.", expected: subject, actual: claims.subject)
+        }
+    }
+}
+
+/// jwt-kit's view of the claims: decoded by ``IDTokenClaims``; the checks are ours, with our clock.
+private struct VerifiedPayload: JWTPayload {
+    let claims: IDTokenClaims
+
+    init(from decoder: any Decoder) throws {
+        claims = try IDTokenClaims(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try claims.encode(to: encoder)
+    }
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

@@ -1,0 +1,31 @@
+import Foundation
+import TesseraCore
+
+/// Reads a refusal from the provider: an RFC 6749 §5.2 JSON error body becomes the provider's
+/// ``OAuthError`` with the response's HTTP status; an RFC 6750 `WWW-Authenticate: Bearer error=…`
+/// challenge likewise; anything else (an HTML 502 from a proxy, an empty 500) is a
+/// `.malformedResponse` ``ClientError`` carrying the status — never a crash.
+enum ProviderErrorResponse {
+    static func error(from response: TransportResponse, operation: String) -> any Error {
+        if let error = try? JSONDecoder().decode(OAuthError.self, from: Data(response.body)), !error.code.rawValue.isEmpty {
+            return OAuthError(error.code, error.description, uri: error.uri, status: response.status)
+        }
+        if let challenge = response.header("WWW-Authenticate"), let error = bearerError(challenge) {
+            return OAuthError(error.code, error.description, uri: error.uri, status: response.status)
+        }
+        return ClientError(.malformedResponse, "The \(operation) failed with HTTP \(response.status) and no OAuth error in the body.",
+                           status: response.status)
+    }
+
+    /// The `error`, `error_description` and `error_uri` of a Bearer challenge (RFC 6750 §3).
+    static func bearerError(_ challenge: String) -> OAuthError? {
+        guard challenge.lowercased().hasPrefix("bearer") else { return nil }
+        var attributes: [String: String] = [:]
+        let pattern = #/([a-zA-Z_]+)="([^"]*)"/#
+        for match in challenge.matches(of: pattern) {
+            attributes[String(match.1)] = String(match.2)
+        }
+        guard let code = attributes["error"], !code.isEmpty else { return nil }
+        return OAuthError(OAuthError.Code(code), attributes["error_description"], uri: attributes["error_uri"])
+    }
+}
