@@ -81,12 +81,25 @@ struct ClientAgainstProviderTests {
         }
     }
 
-    @Test("logout URLs: Tessera advertises no end_session_endpoint yet (a typed error), and Auth0's /v2/logout is built on the issuer")
+    @Test("logout: the end-session URL ends the provider session and returns to the registered URI; Auth0's /v2/logout is built on the issuer")
     func logoutURLs() async throws {
         try await TestServer.with { server in
-            let client = try await server.addClient()
+            let afterLogout = "http://localhost:3000/goodbye"
+            let client = try await server.addClient(postLogoutRedirectURIs: [afterLogout])
+            try await server.addUser()
             let oidc = try await server.oidcClient(for: client)
-            #expect(await thrown(ClientError.self) { _ = try await oidc.endSessionURL(idTokenHint: nil) }?.code == .endpointNotAdvertised)
+            let browser = Browser()
+            let (query, pending) = try await server.login(with: oidc, browser: browser)
+            let tokens = try await oidc.handleCallback(query: query, pending: pending)
+            server.ledger.record(tokens.response)
+
+            let logout = try await oidc.endSessionURL(idTokenHint: tokens.response.idToken, postLogoutRedirectURI: afterLogout, state: "bye")
+            #expect(logout.absoluteString.hasPrefix(server.url("/oidc/logout?")))
+            let response = try await browser.get(logout.absoluteString)
+            #expect(response.status == 302)
+            #expect(response.location == afterLogout + "?state=bye")
+            #expect(browser.cookie("tessera_session") == nil)
+
             let auth0 = try await oidc.auth0LogoutURL(returnTo: "http://localhost:3000/")
             #expect(auth0.absoluteString == server.baseURL + "/v2/logout?client_id=\(client.id)&returnTo=http%3A%2F%2Flocalhost%3A3000%2F")
             server.ledger.expectNoneLogged()

@@ -43,6 +43,44 @@ struct TLSTests {
     }
 }
 
+extension TLSTests {
+    @Test("the seed's Python exchange_code_for_tokens, unchanged, works over HTTPS with AUTH0_DOMAIN pointed at the server")
+    func seedOverHTTPS() async throws {
+        try await withTemporaryDirectory { directory in
+            let certificates = TestCertificates.files
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let port = freeLoopbackPort()
+            let server = try await ServeProcess(arguments: [
+                "--database", database, "--tls-cert", certificates.certificatePath, "--tls-key", certificates.keyPath,
+                "--issuer", "https://localhost:\(port)",
+            ], port: port)
+            let created = try await TesseraBinary.run(["clients", "add", "--name", "Seed", "--redirect-uri", TestServer.redirectURI,
+                                                       "--json", "--database", database])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
+            let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            _ = try await TesseraBinary.run(["users", "add", "--email", "seed@example.com", "--password", "seed password", "--database", database])
+            let code = try await RemoteServer(baseURL: "https://localhost:\(port)", ledger: SecretLedger())
+                .code(client: client, pkce: nil, email: "seed@example.com", password: "seed password")
+
+            let run = try await TesseraBinary.run(
+                ["python3", SeedPythonClientTests.script.path, code.unredacted, TestServer.redirectURI],
+                environment: [
+                    "AUTH0_DOMAIN": "localhost:\(port)",
+                    "AUTH0_CLIENT_ID": client.id,
+                    "AUTH0_CLIENT_SECRET": client.secret?.unredacted ?? "",
+                    "REQUESTS_CA_BUNDLE": certificates.caPath,
+                ],
+                executable: URL(fileURLWithPath: "/usr/bin/env"))
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            #expect(run.stdout.contains("Token exchange successful"))
+            let result = try #require(try JSONSerialization.jsonObject(with: Data((run.stdout.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
+            #expect(result["token_type"] as? String == "Bearer")
+            #expect((result["id_token"] as? String)?.split(separator: ".").count == 3)
+            #expect(await server.terminate() == 0)
+        }
+    }
+}
+
 /// A free port chosen before the server starts, for an issuer that must name it.
 struct ServeProcessPort {
     let port = freeLoopbackPort()
