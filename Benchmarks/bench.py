@@ -158,7 +158,7 @@ def basic(client):
 
 def wrk(server, script, connections, seconds, env, threads=1):
     environment = dict(os.environ, TESSERA_THREADS=str(threads), TESSERA_REDIRECT_URI=urllib.parse.quote(REDIRECT_URI, safe=""), **env)
-    out = run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+    out = run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s",
                "-s", os.path.join(HERE, script), server.base], env=environment).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -229,10 +229,10 @@ def table(rows):
     lines = ["| DB | alg | grant | access token | conns | req/s | p50 ms | p90 ms | p99 ms | non-200 | limit/s | ratio | peak RSS MB |",
              "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append("| {database} | {algorithm} | {grant} | {access_token} | {connections} | {rate:,.0f} | {p50:.2f} | {p90:.2f} | {p99:.2f} | {bad} | {limit} | {ratio} | {rss:.0f} |".format(
+        lines.append("| {database} | {algorithm} | {grant} | {access_token} | {connections} | {rate:,.0f} | {p50:.2f} | {p90:.2f} | {p99:.2f} | {bad} | {limit_text} | {ratio_text} | {rss:.0f} |".format(
             rate=r["per_second"], p50=r["p50_us"] / 1000, p90=r["p90_us"] / 1000, p99=r["p99_us"] / 1000,
-            bad=r["non200"] + r["exhausted"] + r["socket_errors"], limit=f"{r['limit']:,.0f}" if r["limit"] else "-",
-            ratio=f"{r['ratio']:.2f}" if r["ratio"] is not None else "-", rss=r["peak_rss_mb"], **r))
+            bad=r["non200"] + r["exhausted"] + r["socket_errors"], limit_text=f"{r['limit']:,.0f}" if r["limit"] else "-",
+            ratio_text=f"{r['ratio']:.2f}" if r["ratio"] is not None else "-", rss=r["peak_rss_mb"], **r))
     return "\n".join(lines)
 
 
