@@ -21,10 +21,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("code-ttl"), help: ArgumentHelp("Authorization code lifetime in seconds (1–600).", valueName: "seconds"))
     var codeTTL = 60
 
+    /// For tests of several nodes: how soon a key rotated elsewhere signs here. Hidden; the default
+    /// (``KeyRing/reloadInterval``) is the documented bound.
+    @Option(name: .customLong("key-reload-interval"), help: .hidden)
+    var keyReloadSeconds: Int?
+
     @OptionGroup var options: ProviderOptions
 
     mutating func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let keyReloadSeconds, keyReloadSeconds < 1 {
+            throw ValidationError("--key-reload-interval must be at least 1 second")
+        }
         guard (1...ProviderConfiguration.maximumCodeLifetime).contains(codeTTL) else {
             throw ValidationError("--code-ttl must be between 1 and \(ProviderConfiguration.maximumCodeLifetime) seconds")
         }
@@ -42,7 +50,11 @@ struct ServeCommand: AsyncParsableCommand {
         let issuer = self.issuer ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         let codeTTL = self.codeTTL
         let database = try options.databaseURL()
-        let provider = try await options.openProvider(issuer: issuer, logger: logger) { $0.codeLifetime = codeTTL }
+        let keyReload = keyReloadSeconds.map { Duration.seconds($0) }
+        let provider = try await options.openProvider(issuer: issuer, logger: logger) {
+            $0.codeLifetime = codeTTL
+            if let keyReload { $0.keyReloadInterval = keyReload }
+        }
         let app = Application(
             router: provider.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "tessera"),
