@@ -5,14 +5,14 @@ import TesseraServer
 
 @Suite("Signing keys")
 struct KeyRotationTests {
-    static func kids(_ server: TestServer) async throws -> [String] {
+    static func kids(_ server: some ProviderUnderTest) async throws -> [String] {
         let jwks = try await send(.GET, server.url("/.well-known/jwks.json"))
         return (jwks.json["keys"] as? [[String: Any]] ?? []).compactMap { $0["kid"] as? String }
     }
 
-    @Test("keys rotate: the published next key signs at once, a new next key is published, the old key stays published")
-    func rotate() async throws {
-        try await TestServer.with { server in
+    @Test("keys rotate: the published next key signs at once, a new next key is published, the old key stays published", arguments: TestEngine.all)
+    func rotate(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let before = try await Self.kids(server)
@@ -35,9 +35,9 @@ struct KeyRotationTests {
         }
     }
 
-    @Test("a retired key leaves the JWKS once every token it signed has expired")
-    func retiredKeysExpire() async throws {
-        try await TestServer.with { server in
+    @Test("a retired key leaves the JWKS once every token it signed has expired", arguments: TestEngine.all)
+    func retiredKeysExpire(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let oldKid = try #require(server.provider.keyRing.signingKid(for: .rs256))
             try await server.provider.administration.rotateKeys(.rs256)
             server.clock.advance(by: server.provider.configuration.keyRetention + 1)
