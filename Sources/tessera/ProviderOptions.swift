@@ -28,15 +28,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs `body` with the database open (its schema untouched), closing it however `body` ends.
     func withStore<Result>(_ body: (SQLStore) async throws -> Result) async throws -> Result {
-        let store = try await SQLStore.open(try databaseURL())
-        do {
-            let result = try await body(store)
-            await store.shutdown()
-            return result
-        } catch {
-            await store.shutdown()
-            throw error
-        }
+        try await using(try await SQLStore.open(try databaseURL()), close: { await $0.shutdown() }, body)
     }
 }
 
@@ -88,15 +80,7 @@ struct ProviderOptions: ParsableArguments {
 
     /// Runs `body` with the provider open, closing it afterwards however `body` ends.
     func withProvider<Result>(_ body: (Provider) async throws -> Result) async throws -> Result {
-        let provider = try await openProvider(issuer: "http://localhost", logger: makeLogger())
-        do {
-            let result = try await body(provider)
-            await provider.shutdown()
-            return result
-        } catch {
-            await provider.shutdown()
-            throw error
-        }
+        try await using(try await openProvider(issuer: "http://localhost", logger: makeLogger()), close: { await $0.shutdown() }, body)
     }
 
     /// Opens the provider against the configured database; the master key is read (or created)
@@ -109,6 +93,21 @@ struct ProviderOptions: ParsableArguments {
         return try await Provider.open(configuration: configuration, store: try await SQLStore.open(database),
                                        masterKey: { try masterKey(for: database, logger: logger) })
     }
+}
+
+/// Runs `body` with `resource`, then `close` however `body` ended.
+func using<Resource, Result>(
+    _ resource: Resource, close: (Resource) async -> Void, _ body: (Resource) async throws -> Result
+) async throws -> Result {
+    let result: Result
+    do {
+        result = try await body(resource)
+    } catch {
+        await close(resource)
+        throw error
+    }
+    await close(resource)
+    return result
 }
 
 /// The logger of a command: one line per event on stderr, never a secret (see ``Secret``).

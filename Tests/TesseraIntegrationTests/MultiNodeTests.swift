@@ -25,9 +25,7 @@ struct MultiNodeTests {
 
     @Test("a code minted through node A is redeemed at node B; the id_token names the shared issuer and verifies at every node")
     func codeAcrossNodes() async throws {
-        try await Cluster.with(nodes: 3) { cluster in
-            let client = try await cluster.addClient()
-            try await cluster.addUser()
+        try await Cluster.withClient { cluster, client in
             let (a, b, c) = (cluster.node(0), cluster.node(1), cluster.node(2))
             let pkce = PKCE()
             let browser = Browser()
@@ -53,9 +51,7 @@ struct MultiNodeTests {
 
     @Test("one code redeemed by 20 concurrent requests spread over three nodes: exactly one 200")
     func concurrentRedemptionsAcrossNodes() async throws {
-        try await Cluster.with(nodes: 3) { cluster in
-            let client = try await cluster.addClient()
-            try await cluster.addUser()
+        try await Cluster.withClient { cluster, client in
             let code = try await cluster.node(0).code(for: client)
             let results = try await withThrowingTaskGroup(of: HTTPResult.self) { group in
                 for index in 0..<20 {
@@ -71,9 +67,7 @@ struct MultiNodeTests {
 
     @Test("refresh rotation across nodes: rotate at B, replay the old token at A: refused, and the family is revoked everywhere")
     func refreshReuseAcrossNodes() async throws {
-        try await Cluster.with(nodes: 3) { cluster in
-            let client = try await cluster.addClient()
-            try await cluster.addUser()
+        try await Cluster.withClient { cluster, client in
             let (a, b, c) = (cluster.node(0), cluster.node(1), cluster.node(2))
             let first = try await c.exchange(try await a.code(for: client), client: client)
             let firstRefresh = try #require(first.json["refresh_token"] as? String)
@@ -94,9 +88,7 @@ struct MultiNodeTests {
 
     @Test("a login session made on one node is honoured by the others, and a login form from one node posts to another")
     func sessionAcrossNodes() async throws {
-        try await Cluster.with(nodes: 3) { cluster in
-            let client = try await cluster.addClient()
-            try await cluster.addUser()
+        try await Cluster.withClient { cluster, client in
             let (a, b, c) = (cluster.node(0), cluster.node(1), cluster.node(2))
             let browser = Browser()
             let page = try await browser.get(a.authorizeURL(client: client))
@@ -121,9 +113,7 @@ struct MultiNodeTests {
     @Test("a key rotated with `tessera keys rotate` signs and is published at every node within the reload interval")
     func keyRotationReachesEveryNode() async throws {
         let reload = 1
-        try await Cluster.with(nodes: 3, arguments: ["--key-reload-interval", "\(reload)"]) { cluster in
-            let client = try await cluster.addClient()
-            try await cluster.addUser()
+        try await Cluster.withClient(arguments: ["--key-reload-interval", "\(reload)"]) { cluster, client in
             let browser = Browser()
             _ = try await cluster.node(0).authorize(browser, authorizeURL: cluster.node(0).authorizeURL(client: client))
             /// The id_token of a fresh exchange at `node`, the browser's session supplying the code.
@@ -168,9 +158,7 @@ struct MultiNodeTests {
 
     @Test("kill -9 one node in the middle of a burst of exchanges: the others keep serving, no code is redeemed twice, every token received still works")
     func nodeKilledMidBurst() async throws {
-        try await Cluster.with(nodes: 3) { cluster in
-            let client = try await cluster.addClient()
-            try await cluster.addUser()
+        try await Cluster.withClient { cluster, client in
             let browser = Browser()
             let (a, b) = (cluster.node(0), cluster.node(1))
             _ = try await a.authorize(browser, authorizeURL: a.authorizeURL(client: client))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresKit
 import PostgresNIO
@@ -149,6 +150,15 @@ public struct DatabaseConnectionError: Error, CustomStringConvertible {
             text = "the server does not offer TLS (add ?sslmode=disable to the URL to connect without it)"
         } else if postgres?.code == .authMechanismRequiresPassword {
             text = "the server asks for a password and the URL has none"
+        } else if let connection = cause as? NIOConnectionError {
+            // The socket's own words ("connection refused"), or that the name did not resolve.
+            if let failure = connection.connectionErrors.lazy.compactMap({ $0.error as? IOError }).first {
+                text = String(cString: strerror(failure.errnoCode)).lowercased()
+            } else if connection.dnsAError != nil || connection.dnsAAAAError != nil {
+                text = "the host name does not resolve"
+            } else {
+                text = String(describing: connection)
+            }
         } else if let postgres, postgres.underlying == nil {
             text = "\(postgres.code)"
         } else {

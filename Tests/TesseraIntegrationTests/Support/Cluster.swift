@@ -48,6 +48,17 @@ struct Cluster: Sendable {
         }
     }
 
+    /// Starts a cluster with a confidential client and the user the flow helpers log in as.
+    static func withClient<Result>(
+        nodes count: Int = 3, arguments: [String] = [], _ body: (Cluster, TestServer.RegisteredClient) async throws -> Result
+    ) async throws -> Result {
+        try await with(nodes: count, arguments: arguments) { cluster in
+            let client = try await cluster.addClient()
+            try await cluster.addUser()
+            return try await body(cluster, client)
+        }
+    }
+
     /// Node `index`, driven with the flow helpers of ``ProviderUnderTest``.
     func node(_ index: Int) -> RemoteServer {
         RemoteServer(baseURL: nodes[index].baseURL, ledger: ledger)
