@@ -28,10 +28,21 @@ public struct Provider: Sendable {
         masterKey: MasterKey,
         clock: WallClock = .system
     ) async throws -> Provider {
-        let store = SQLStore(engine: try await database.openEngine())
+        try await open(configuration: configuration, store: try await SQLStore.open(database), masterKey: { masterKey }, clock: clock)
+    }
+
+    /// Applies migrations to an open store and makes sure signing keys exist; the store is shut
+    /// down when this throws. The master key is asked for only once the database has answered, so
+    /// an unreachable database leaves no key file behind.
+    public static func open(
+        configuration: ProviderConfiguration,
+        store: SQLStore,
+        masterKey: () throws -> MasterKey,
+        clock: WallClock = .system
+    ) async throws -> Provider {
         do {
             try await store.migrate()
-            let keyRing = KeyRing(store: store, masterKey: masterKey, retention: configuration.keyRetention,
+            let keyRing = KeyRing(store: store, masterKey: try masterKey(), retention: configuration.keyRetention,
                                   backend: configuration.signingBackend)
             try await keyRing.prepare(now: clock.now())
             return Provider(configuration: configuration, store: store, keyRing: keyRing, clock: clock,
@@ -47,38 +58,27 @@ public struct Provider: Sendable {
         Administration(store: store, keyRing: keyRing, passwords: passwords, clock: clock)
     }
 
-    /// Background work a running server needs: rotating keys on schedule and picking up keys
-    /// rotated by other processes.
+    /// Background work a running server needs: rotating keys on schedule, picking up keys
+    /// rotated by other processes within ``ProviderConfiguration/keyReloadInterval``, and deleting
+    /// expired rows.
     public var services: [any Service] {
-        [KeyRingMaintenance(keyRing: keyRing, clock: clock, rotationAge: configuration.keyRotationDays.map { $0 * 86_400 })]
+        let (keyRing, store, clock) = (self.keyRing, self.store, self.clock)
+        let rotationAge = configuration.keyRotationDays.map { $0 * 86_400 }
+        return [
+            PeriodicService(name: "signing key reload", interval: configuration.keyReloadInterval) { _ in
+                if let rotationAge {
+                    try await keyRing.rotateIfDue(maximumAge: rotationAge, now: clock.now())
+                }
+                try await keyRing.reload(now: clock.now())
+            },
+            PeriodicService(name: "expired row collection", interval: configuration.collectionInterval) { logger in
+                let removed = try await store.collectExpired(at: clock.now())
+                if removed.total > 0 { logger.info("\(removed)") }
+            },
+        ]
     }
 
     public func shutdown() async {
         await store.shutdown()
-    }
-}
-
-/// Every ``KeyRing/reloadInterval``: rotates keys whose age reached `rotationAge` (when set), then
-/// re-reads the keys, so a key rotated anywhere signs everywhere within that bound.
-struct KeyRingMaintenance: Service {
-    let keyRing: KeyRing
-    let clock: WallClock
-    let rotationAge: Int?
-
-    func run() async throws {
-        let logger = Logger(label: "tessera.keys")
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: KeyRing.reloadInterval)
-                do {
-                    if let rotationAge {
-                        try await keyRing.rotateIfDue(maximumAge: rotationAge, now: clock.now())
-                    }
-                    try await keyRing.reload(now: clock.now())
-                } catch {
-                    logger.warning("could not reload signing keys", metadata: ["error.type": .string(String(describing: type(of: error)))])
-                }
-            }
-        }
     }
 }

@@ -3,20 +3,12 @@ import Foundation
 import Logging
 import TesseraServer
 
-/// The options every subcommand shares: where the data is and which master key seals the keys.
-struct ProviderOptions: ParsableArguments {
+/// Where the data is: the option every subcommand shares, alone for `migrate` and `gc`.
+struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "sqlite:///absolute/path, sqlite://relative/path or postgres://user:password@host:port/db (default: sqlite://tessera.sqlite; also TESSERA_DATABASE_URL).",
+        "sqlite:///absolute/path, sqlite://relative/path or postgres://user:password@host:port/db[?sslmode=require&connect_timeout=10] (default: sqlite://tessera.sqlite; also TESSERA_DATABASE_URL).",
         valueName: "url"))
     var database: String?
-
-    @Option(name: .long, help: ArgumentHelp(
-        "A file holding the base64 master key (default: TESSERA_MASTER_KEY, or tessera.key beside the SQLite file, created on first run).",
-        valueName: "path"))
-    var masterKeyFile: String?
-
-    @Option(name: .long, help: ArgumentHelp("bcrypt cost for user passwords (4–31).", valueName: "cost"))
-    var bcryptCost: UInt8 = UInt8(ProcessInfo.processInfo.environment["TESSERA_BCRYPT_COST"] ?? "") ?? 10
 
     /// The database, from the flag or the environment.
     func databaseURL() throws -> DatabaseURL {
@@ -32,6 +24,33 @@ struct ProviderOptions: ParsableArguments {
 
     mutating func validate() throws {
         _ = try databaseURL()
+    }
+
+    /// Runs `body` with the database open (its schema untouched), closing it however `body` ends.
+    func withStore<Result>(_ body: (SQLStore) async throws -> Result) async throws -> Result {
+        try await using(try await SQLStore.open(try databaseURL()), close: { await $0.shutdown() }, body)
+    }
+}
+
+/// The options of every subcommand that opens the provider: the database, and the master key that
+/// seals the signing keys.
+struct ProviderOptions: ParsableArguments {
+    @OptionGroup var storage: DatabaseOptions
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A file holding the base64 master key (default: TESSERA_MASTER_KEY, or tessera.key beside the SQLite file, created on first run).",
+        valueName: "path"))
+    var masterKeyFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("bcrypt cost for user passwords (4–31).", valueName: "cost"))
+    var bcryptCost: UInt8 = UInt8(ProcessInfo.processInfo.environment["TESSERA_BCRYPT_COST"] ?? "") ?? 10
+
+    /// The database, from the flag or the environment.
+    func databaseURL() throws -> DatabaseURL {
+        try storage.databaseURL()
+    }
+
+    mutating func validate() throws {
         guard (4...31).contains(bcryptCost) else {
             throw ValidationError("--bcrypt-cost must be between 4 and 31")
         }
@@ -61,26 +80,34 @@ struct ProviderOptions: ParsableArguments {
 
     /// Runs `body` with the provider open, closing it afterwards however `body` ends.
     func withProvider<Result>(_ body: (Provider) async throws -> Result) async throws -> Result {
-        let provider = try await openProvider(issuer: "http://localhost", logger: makeLogger())
-        do {
-            let result = try await body(provider)
-            await provider.shutdown()
-            return result
-        } catch {
-            await provider.shutdown()
-            throw error
-        }
+        try await using(try await openProvider(issuer: "http://localhost", logger: makeLogger()), close: { await $0.shutdown() }, body)
     }
 
-    /// Opens the provider against the configured database.
+    /// Opens the provider against the configured database; the master key is read (or created)
+    /// only once the database has answered, so an unreachable one leaves no key file behind.
     func openProvider(issuer: String, logger: Logger, configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> Provider {
         let database = try databaseURL()
         var configuration = ProviderConfiguration(issuer: issuer)
         configuration.bcryptCost = bcryptCost
         configure(&configuration)
-        return try await Provider.open(configuration: configuration, database: database,
-                                       masterKey: try masterKey(for: database, logger: logger))
+        return try await Provider.open(configuration: configuration, store: try await SQLStore.open(database),
+                                       masterKey: { try masterKey(for: database, logger: logger) })
     }
+}
+
+/// Runs `body` with `resource`, then `close` however `body` ended.
+func using<Resource, Result>(
+    _ resource: Resource, close: (Resource) async -> Void, _ body: (Resource) async throws -> Result
+) async throws -> Result {
+    let result: Result
+    do {
+        result = try await body(resource)
+    } catch {
+        await close(resource)
+        throw error
+    }
+    await close(resource)
+    return result
 }
 
 /// The logger of a command: one line per event on stderr, never a secret (see ``Secret``).

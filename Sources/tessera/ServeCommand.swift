@@ -34,10 +34,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("key-rotation-days"), help: ArgumentHelp("Rotate signing keys automatically after this many days.", valueName: "days"))
     var keyRotationDays: Int?
 
+    /// For tests of several nodes: how soon a key rotated elsewhere signs here. Hidden; the default
+    /// (``KeyRing/reloadInterval``) is the documented bound.
+    @Option(name: .customLong("key-reload-interval"), help: .hidden)
+    var keyReloadSeconds: Int?
+
     @OptionGroup var options: ProviderOptions
 
     mutating func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let keyReloadSeconds, keyReloadSeconds < 1 {
+            throw ValidationError("--key-reload-interval must be at least 1 second")
+        }
         guard (1...ProviderConfiguration.maximumCodeLifetime).contains(codeTTL) else {
             throw ValidationError("--code-ttl must be between 1 and \(ProviderConfiguration.maximumCodeLifetime) seconds")
         }
@@ -68,10 +76,12 @@ struct ServeCommand: AsyncParsableCommand {
         let issuer = self.issuer ?? "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         let (codeTTL, grace, rotationDays) = (self.codeTTL, refreshGraceSeconds, keyRotationDays)
         let database = try options.databaseURL()
+        let keyReload = keyReloadSeconds.map { Duration.seconds($0) }
         let provider = try await options.openProvider(issuer: issuer, logger: logger) {
             $0.codeLifetime = codeTTL
             $0.refreshGraceSeconds = grace
             $0.keyRotationDays = rotationDays
+            if let keyReload { $0.keyReloadInterval = keyReload }
         }
         do {
             let listen = ListenConfiguration(host: host, port: port, tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey)

@@ -4,9 +4,9 @@ import TesseraCore
 
 @Suite("GET /authorize and the login form")
 struct AuthorizeEndpointTests {
-    @Test("an unknown client gets an HTML error page, never a redirect")
-    func unknownClient() async throws {
-        try await TestServer.with { server in
+    @Test("an unknown client gets an HTML error page, never a redirect", arguments: TestEngine.all)
+    func unknownClient(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let stranger = TestServer.RegisteredClient(id: "no-such-client", secret: nil)
             let response = try await Browser().get(server.authorizeURL(client: stranger))
             #expect(response.status == 400)
@@ -16,9 +16,9 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("an unregistered or missing redirect_uri gets an HTML error page, never a redirect")
-    func unregisteredRedirect() async throws {
-        try await TestServer.with { server in
+    @Test("an unregistered or missing redirect_uri gets an HTML error page, never a redirect", arguments: TestEngine.all)
+    func unregisteredRedirect(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             for uri in ["https://evil.example/callback", TestServer.redirectURI + "/extra", TestServer.redirectURI + "?x=1"] {
                 let response = try await Browser().get(server.authorizeURL(client: client, redirectURI: uri))
@@ -32,9 +32,9 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("a public client without PKCE is sent back with invalid_request, state and iss")
-    func publicClientNeedsPKCE() async throws {
-        try await TestServer.with { server in
+    @Test("a public client without PKCE is sent back with invalid_request, state and iss", arguments: TestEngine.all)
+    func publicClientNeedsPKCE(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient(isPublic: true)
             let response = try await Browser().get(server.authorizeURL(client: client, state: "keep-me"))
             #expect(response.status == 302)
@@ -48,7 +48,7 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("after the redirect URI is trusted, errors go back to the client", arguments: [
+    @Test("after the redirect URI is trusted, errors go back to the client", arguments: TestEngine.all, [
         ([("response_type", "token")], "unsupported_response_type"),
         ([("code_challenge", PKCE().challenge), ("code_challenge_method", "plain")], "invalid_request"),
         ([("code_challenge", "too-short"), ("code_challenge_method", "S256")], "invalid_request"),
@@ -58,8 +58,9 @@ struct AuthorizeEndpointTests {
         ([("scope", "open\"id")], "invalid_scope"),
         ([("response_mode", "fragment")], "invalid_request"),
     ])
-    func errorsRedirect(extra: [(String, String)], error: String) async throws {
-        try await TestServer.with { server in
+    func errorsRedirect(engine: TestEngine, example: (extra: [(String, String)], error: String)) async throws {
+        let (extra, error) = example
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let response = try await Browser().get(server.authorizeURL(client: client, state: "s", extra: extra))
             #expect(response.status == 302)
@@ -68,9 +69,9 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("a repeated parameter goes back to the client as invalid_request")
-    func repeatedParameter() async throws {
-        try await TestServer.with { server in
+    @Test("a repeated parameter goes back to the client as invalid_request", arguments: TestEngine.all)
+    func repeatedParameter(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let response = try await Browser().get(server.authorizeURL(client: client, state: "s") + "&state=again")
             #expect(response.status == 302)
@@ -78,9 +79,9 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("prompt=none without a session answers login_required instead of a page")
-    func promptNone() async throws {
-        try await TestServer.with { server in
+    @Test("prompt=none without a session answers login_required instead of a page", arguments: TestEngine.all)
+    func promptNone(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let response = try await Browser().get(server.authorizeURL(client: client, extra: [("prompt", "none")]))
             #expect(response.status == 302)
@@ -88,9 +89,9 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("the login page is a plain HTML form that is never cached, framed or referred")
-    func loginPage() async throws {
-        try await TestServer.with { server in
+    @Test("the login page is a plain HTML form that is never cached, framed or referred", arguments: TestEngine.all)
+    func loginPage(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let browser = Browser()
             let page = try await browser.get(server.authorizeURL(client: client))
@@ -107,9 +108,9 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("the login POST requires the CSRF token that matches its cookie")
-    func csrfRequired() async throws {
-        try await TestServer.with { server in
+    @Test("the login POST requires the CSRF token that matches its cookie", arguments: TestEngine.all)
+    func csrfRequired(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let browser = Browser()
@@ -132,9 +133,9 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("a wrong password or unknown email re-shows the form with one message and no session")
-    func wrongCredentials() async throws {
-        try await TestServer.with { server in
+    @Test("a wrong password or unknown email re-shows the form with one message and no session", arguments: TestEngine.all)
+    func wrongCredentials(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             for (email, password) in [("alice@example.com", "wrong password"), ("nobody@example.com", TestServer.password)] {
@@ -153,9 +154,9 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("the login session cookie is HttpOnly and SameSite=Lax; prompt=login asks again")
-    func sessionCookie() async throws {
-        try await TestServer.with { server in
+    @Test("the login session cookie is HttpOnly and SameSite=Lax; prompt=login asks again", arguments: TestEngine.all)
+    func sessionCookie(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let browser = Browser()
@@ -167,9 +168,9 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("a login form whose authorization request was tampered with is validated again")
-    func tamperedForm() async throws {
-        try await TestServer.with { server in
+    @Test("a login form whose authorization request was tampered with is validated again", arguments: TestEngine.all)
+    func tamperedForm(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let browser = Browser()

@@ -13,7 +13,7 @@ struct ClientAgainstProviderTests {
 
     @Test("the full flow: discovery → login → callback → exchange → id_token → userinfo → refresh → revoke", arguments: methods)
     func fullFlow(authentication: ClientAuthentication) async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(.sqlite) { server in
             let client = try await server.addClient()
             let user = try await server.addUser()
             let oidc = try await server.oidcClient(for: client, authentication: authentication)
@@ -83,7 +83,7 @@ struct ClientAgainstProviderTests {
 
     @Test("logout: the end-session URL ends the provider session and returns to the registered URI; Auth0's /v2/logout is built on the issuer")
     func logoutURLs() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(.sqlite) { server in
             let afterLogout = "http://localhost:3000/goodbye"
             let client = try await server.addClient(postLogoutRedirectURIs: [afterLogout])
             try await server.addUser()

@@ -119,7 +119,9 @@ struct ClientKeysAndConcurrencyTests {
                                                           pending: request.pending, metadata: metadata)
         let started = ContinuousClock.now
         #expect(await thrown(ClientError.self) { _ = try await oidc.exchangeCode(callback, pending: request.pending) }?.code == .timeout)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // The deadline is 300 ms; the bound only proves the call does not wait for the silent peer
+        // (which never answers), with room for a machine busy running the whole suite.
+        #expect(ContinuousClock.now - started < .seconds(30))
 
         let closed = "http://127.0.0.1:\(freeLoopbackPort())"
         #expect(await thrown(ClientError.self) { _ = try await OIDCClient.discover(issuer: closed, configuration: configuration) }?.code

@@ -22,7 +22,7 @@ struct ClientTokenErrorTests {
 
     @Test("a wrong client secret is .invalidClient with status 401, for every authentication method", arguments: ClientAgainstProviderTests.methods)
     func wrongSecret(authentication: ClientAuthentication) async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(.sqlite) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let wrong = Secret("wrong-" + (client.secret?.unredacted ?? ""))

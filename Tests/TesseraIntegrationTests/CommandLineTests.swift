@@ -130,7 +130,7 @@ struct CommandLineTests {
     func serveEndToEnd() async throws {
         try await withTemporaryDirectory { directory in
             let database = "sqlite://\(directory.path)/tessera.sqlite"
-            let server = try await ServeProcess(arguments: ["--database", database, "--code-ttl", "2"],
+            let server = try await ServeProcess(arguments: ["--database", database, "--code-ttl", "5"],
                                                 environment: ["LOG_LEVEL": "trace"], directory: directory)
             #expect(server.text.contains("tessera: serving \(server.baseURL)"))
             let ledger = SecretLedger()
@@ -148,15 +148,15 @@ struct CommandLineTests {
             let remote = RemoteServer(baseURL: server.baseURL, ledger: ledger)
             let pkce = PKCE()
             ledger.record(pkce.verifier)
-            let code = try await remote.code(client: client, pkce: pkce, email: "carol@example.com", password: "carol's password")
+            let code = try await remote.code(for: client, pkce: pkce, email: "carol@example.com", password: "carol's password")
             let tokens = try await remote.exchange(code, client: client, verifier: pkce.verifier)
             #expect(tokens.status == 200)
             let info = try await remote.userInfo(try #require(tokens.json["access_token"] as? String))
             #expect(info.json["email"] as? String == "carol@example.com")
             #expect(try await remote.exchange(code, client: client, verifier: pkce.verifier).oauthError == "invalid_grant")
 
-            let stale = try await remote.code(client: client, pkce: pkce, email: "carol@example.com", password: "carol's password")
-            try await Task.sleep(for: .seconds(3))
+            let stale = try await remote.code(for: client, pkce: pkce, email: "carol@example.com", password: "carol's password")
+            try await Task.sleep(for: .seconds(6))
             let expired = try await remote.exchange(stale, client: client, verifier: pkce.verifier)
             #expect(expired.oauthError == "invalid_grant")
             #expect((expired.json["error_description"] as? String)?.contains("expired") == true)
@@ -204,40 +204,8 @@ struct CommandLineTests {
     }
 }
 
-/// The flow helpers of ``TestServer`` for a server in another process.
-struct RemoteServer {
+/// A `tessera serve` process, driven with the flow helpers of ``ProviderUnderTest``.
+struct RemoteServer: ProviderUnderTest {
     let baseURL: String
     let ledger: SecretLedger
-
-    func code(client: TestServer.RegisteredClient, pkce: PKCE?, email: String, password: String) async throws -> Secret {
-        var pairs: [(name: String, value: String)] = [("response_type", "code"), ("client_id", client.id),
-                                                      ("redirect_uri", TestServer.redirectURI), ("scope", "openid email offline_access"),
-                                                      ("state", "s")]
-        if let pkce { pairs += [("code_challenge", pkce.challenge), ("code_challenge_method", "S256")] }
-        let browser = Browser()
-        let page = try await browser.get(baseURL + "/authorize?" + FormURLEncoding.encode(pairs))
-        let form = try #require(LoginForm(html: page.body), "no login form: \(page.status)")
-        let response = try await browser.post(baseURL + "/login", form: [
-            ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest), ("email", email), ("password", password),
-        ])
-        let code = Secret(try #require(response.locationQuery["code"], "no code: \(response.status)"))
-        ledger.record(code)
-        return code
-    }
-
-    func exchange(_ code: Secret, client: TestServer.RegisteredClient, verifier: Secret?) async throws -> HTTPResult {
-        var pairs = [("grant_type", "authorization_code"), ("code", code.unredacted), ("redirect_uri", TestServer.redirectURI)]
-        if let verifier { pairs.append(("code_verifier", verifier.unredacted)) }
-        let form = formBody(pairs)
-        let result = try await send(.POST, baseURL + "/oauth/token",
-                                    headers: [basicAuthorization(id: client.id, secret: client.secret!), form.header], body: form.body)
-        for name in ["access_token", "id_token", "refresh_token"] {
-            if let value = result.json[name] as? String { ledger.record(Secret(value)) }
-        }
-        return result
-    }
-
-    func userInfo(_ accessToken: String) async throws -> HTTPResult {
-        try await send(.GET, baseURL + "/userinfo", headers: [("Authorization", "Bearer \(accessToken)")])
-    }
 }

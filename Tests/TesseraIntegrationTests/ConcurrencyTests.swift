@@ -3,9 +3,9 @@ import TesseraCore
 
 @Suite("Single use under concurrency")
 struct ConcurrencyTests {
-    @Test("20 concurrent redemptions of one code: exactly one 200, the rest invalid_grant")
-    func concurrentRedemptions() async throws {
-        try await TestServer.with { server in
+    @Test("20 concurrent redemptions of one code: exactly one 200, the rest invalid_grant", arguments: TestEngine.all)
+    func concurrentRedemptions(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let code = try await server.code(for: client)

@@ -5,9 +5,9 @@ import TesseraServer
 
 @Suite("The whole exchange: authorize → login → code → POST /oauth/token → id_token → userinfo")
 struct FullFlowTests {
-    @Test("form body with client_secret_basic and PKCE; every id_token claim checked against the JWKS")
-    func formBodyWithBasicAndPKCE() async throws {
-        try await TestServer.with { server in
+    @Test("form body with client_secret_basic and PKCE; every id_token claim checked against the JWKS", arguments: TestEngine.all)
+    func formBodyWithBasicAndPKCE(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let user = try await server.addUser()
             let pkce = PKCE()
@@ -57,9 +57,9 @@ struct FullFlowTests {
         }
     }
 
-    @Test("the seed's JSON body with client_secret in it and no PKCE, exactly as its Node and Python code send")
-    func seedJSONBody() async throws {
-        try await TestServer.with { server in
+    @Test("the seed's JSON body with client_secret in it and no PKCE, exactly as its Node and Python code send", arguments: TestEngine.all)
+    func seedJSONBody(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let code = try await server.code(for: client)
@@ -79,9 +79,9 @@ struct FullFlowTests {
         }
     }
 
-    @Test("a browser with a live session gets a code without logging in again")
-    func sessionIsReused() async throws {
-        try await TestServer.with { server in
+    @Test("a browser with a live session gets a code without logging in again", arguments: TestEngine.all)
+    func sessionIsReused(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let browser = Browser()
@@ -96,9 +96,9 @@ struct FullFlowTests {
         }
     }
 
-    @Test("a public client authenticates with none and must use PKCE")
-    func publicClient() async throws {
-        try await TestServer.with { server in
+    @Test("a public client authenticates with none and must use PKCE", arguments: TestEngine.all)
+    func publicClient(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient(isPublic: true)
             try await server.addUser()
             let pkce = PKCE()
@@ -112,9 +112,9 @@ struct FullFlowTests {
         }
     }
 
-    @Test("no refresh token without offline_access; no id_token without openid")
-    func scopesDecideTokens() async throws {
-        try await TestServer.with { server in
+    @Test("no refresh token without offline_access; no id_token without openid", arguments: TestEngine.all)
+    func scopesDecideTokens(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let withoutOffline = try await server.exchange(try await server.code(for: client, scope: "openid email"), client: client)

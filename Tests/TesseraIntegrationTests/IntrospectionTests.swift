@@ -14,9 +14,9 @@ extension TestServer {
 
 @Suite("Introspection (RFC 7662)")
 struct IntrospectionTests {
-    @Test("a live access token: active with scope, client_id, sub, exp, iat, aud, token_type")
-    func activeAccessToken() async throws {
-        try await TestServer.with { server in
+    @Test("a live access token: active with scope, client_id, sub, exp, iat, aud, token_type", arguments: TestEngine.all)
+    func activeAccessToken(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let resourceServer = try await server.addClient(grantTypes: [.clientCredentials])
             let user = try await server.addUser()
@@ -38,9 +38,9 @@ struct IntrospectionTests {
         }
     }
 
-    @Test("a refresh token introspects as active until rotated; unknown, expired and revoked tokens are just inactive")
-    func inactiveTokens() async throws {
-        try await TestServer.with { server in
+    @Test("a refresh token introspects as active until rotated; unknown, expired and revoked tokens are just inactive", arguments: TestEngine.all)
+    func inactiveTokens(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let caller = basicAuthorization(id: client.id, secret: client.secret!)
@@ -59,9 +59,9 @@ struct IntrospectionTests {
         }
     }
 
-    @Test("only an authenticated confidential client may introspect")
-    func authentication() async throws {
-        try await TestServer.with { server in
+    @Test("only an authenticated confidential client may introspect", arguments: TestEngine.all)
+    func authentication(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let publicClient = try await server.addClient(isPublic: true)
             let none = try await server.introspect("x", caller: nil)
             #expect(none.status == 401)

@@ -7,14 +7,14 @@ import TesseraServer
 
 @Suite("Signing keys")
 struct KeyRotationTests {
-    static func kids(_ server: TestServer) async throws -> [String] {
+    static func kids(_ server: some ProviderUnderTest) async throws -> [String] {
         let jwks = try await send(.GET, server.url("/.well-known/jwks.json"))
         return (jwks.json["keys"] as? [[String: Any]] ?? []).compactMap { $0["kid"] as? String }
     }
 
-    @Test("keys rotate: the published next key signs at once, a new next key is published, the old key stays published")
-    func rotate() async throws {
-        try await TestServer.with { server in
+    @Test("keys rotate: the published next key signs at once, a new next key is published, the old key stays published", arguments: TestEngine.all)
+    func rotate(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let before = try await Self.kids(server)
@@ -37,9 +37,9 @@ struct KeyRotationTests {
         }
     }
 
-    @Test("a retired key leaves the JWKS once every token it signed has expired")
-    func retiredKeysExpire() async throws {
-        try await TestServer.with { server in
+    @Test("a retired key leaves the JWKS once every token it signed has expired", arguments: TestEngine.all)
+    func retiredKeysExpire(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let oldKid = try #require(server.provider.keyRing.signingKid(for: .rs256))
             try await server.provider.administration.rotateKeys(.rs256)
             server.clock.advance(by: server.provider.configuration.keyRetention + 1)
@@ -50,7 +50,7 @@ struct KeyRotationTests {
 
     @Test("per-client id_token algorithm: ES256 and EdDSA id_tokens verify against the JWKS", arguments: [SigningAlgorithm.es256, .edDSA])
     func perClientAlgorithm(algorithm: SigningAlgorithm) async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(.sqlite) { server in
             let client = try await server.addClient(idTokenAlgorithm: algorithm)
             try await server.addUser()
             let response = try await server.exchange(try await server.code(for: client), client: client)
@@ -65,7 +65,7 @@ struct KeyRotationTests {
     @Test("both signing backends (system libcrypto, swift-crypto) sign tokens that verify against the JWKS",
           arguments: [SigningBackend.libcrypto, .swiftCrypto], [SigningAlgorithm.rs256, .es256, .edDSA])
     func signingBackends(backend: SigningBackend, algorithm: SigningAlgorithm) async throws {
-        try await TestServer.with(configure: { $0.signingBackend = backend }) { server in
+        try await TestServer.with(.sqlite, configure: { $0.signingBackend = backend }) { server in
             #expect(server.provider.keyRing.signingBackend == backend)
             let client = try await server.addClient(idTokenAlgorithm: algorithm)
             try await server.addUser()
@@ -83,9 +83,9 @@ struct KeyRotationTests {
         }
     }
 
-    @Test("private keys are sealed at rest: no key material in the database, and another master key cannot open them")
-    func sealedAtRest() async throws {
-        try await TestServer.with { server in
+    @Test("private keys are sealed at rest: no key material in the database, and another master key cannot open them", arguments: TestEngine.all)
+    func sealedAtRest(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let rows = try await server.provider.store.engine.read { database in
                 try await database.raw("SELECT sealed_private_key, public_jwk FROM signing_keys").all()
             }
@@ -96,18 +96,17 @@ struct KeyRotationTests {
                 #expect(!sealed.contains("BEGIN"))
                 #expect(!jwk.contains("\"d\""))
             }
-            let path = server.directory.appendingPathComponent("tessera.sqlite").path
             await #expect(throws: (any Error).self) {
                 let wrongKey = try MasterKey(bytes: Array(repeating: 9, count: 32))
-                let other = try await Provider.open(configuration: server.provider.configuration, database: .sqlite(path: path), masterKey: wrongKey)
+                let other = try await Provider.open(configuration: server.provider.configuration, database: server.database.url, masterKey: wrongKey)
                 await other.shutdown()
             }
         }
     }
 
-    @Test("scheduled rotation: a key rotates once it reaches its age, once, however many nodes check at the same moment")
-    func scheduledRotation() async throws {
-        try await TestServer.with(configure: { $0.keyRotationDays = 1 }) { server in
+    @Test("scheduled rotation: a key rotates once it reaches its age, once, however many nodes check at the same moment", arguments: TestEngine.all)
+    func scheduledRotation(engine: TestEngine) async throws {
+        try await TestServer.with(engine, configure: { $0.keyRotationDays = 1 }) { server in
             let ring = server.provider.keyRing
             let before = try #require(ring.signingKid(for: .rs256))
             try await ring.rotateIfDue(maximumAge: 86_400, now: server.clock.wallClock.now())

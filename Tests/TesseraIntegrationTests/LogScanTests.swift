@@ -12,9 +12,9 @@ struct LogScanTests {
         #expect(LogCapture.leaked([planted]) == [planted])
     }
 
-    @Test("a full run with errors, at trace level: no client secret, password, code or token in any line")
-    func everythingUsedIsAbsent() async throws {
-        try await TestServer.with { server in
+    @Test("a full run with errors, at trace level: no client secret, password, code or token in any line", arguments: TestEngine.all)
+    func everythingUsedIsAbsent(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let code = try await server.code(for: client, pkce: nil)

@@ -16,9 +16,9 @@ struct LoginDefenceTests {
         ])
     }
 
-    @Test("per account: after the free attempts, 429 with Retry-After — even for the right password — doubling, then cleared by waiting")
-    func accountBackoff() async throws {
-        try await TestServer.with { server in
+    @Test("per account: after the free attempts, 429 with Retry-After — even for the right password — doubling, then cleared by waiting", arguments: TestEngine.all)
+    func accountBackoff(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             for _ in 0..<5 {
@@ -42,11 +42,11 @@ struct LoginDefenceTests {
         }
     }
 
-    @Test("per client address: many accounts tried from one address are throttled too")
-    func addressBackoff() async throws {
+    @Test("per client address: many accounts tried from one address are throttled too", arguments: TestEngine.all)
+    func addressBackoff(engine: TestEngine) async throws {
         var policy = LoginThrottlePolicyDefaults.policy
         policy.freeAttemptsPerAddress = 3
-        try await TestServer.with(configure: { [policy] in $0.loginThrottle = policy }) { server in
+        try await TestServer.with(engine, configure: { [policy] in $0.loginThrottle = policy }) { server in
             let client = try await server.addClient()
             try await server.addUser()
             for index in 0..<3 {
@@ -58,9 +58,9 @@ struct LoginDefenceTests {
         }
     }
 
-    @Test("an unknown email and a wrong password look the same: same status, same text, comparable time")
-    func noAccountEnumeration() async throws {
-        try await TestServer.with(configure: { $0.bcryptCost = 10 }) { server in
+    @Test("an unknown email and a wrong password look the same: same status, same text, comparable time", arguments: TestEngine.all)
+    func noAccountEnumeration(engine: TestEngine) async throws {
+        try await TestServer.with(engine, configure: { $0.bcryptCost = 10 }) { server in
             let client = try await server.addClient()
             try await server.addUser()
             var known: [Double] = [], unknown: [Double] = []
@@ -83,9 +83,9 @@ struct LoginDefenceTests {
         }
     }
 
-    @Test("each login starts a new session id; the previous one stops working")
-    func newSessionOnLogin() async throws {
-        try await TestServer.with { server in
+    @Test("each login starts a new session id; the previous one stops working", arguments: TestEngine.all)
+    func newSessionOnLogin(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let browser = Browser()

@@ -6,9 +6,9 @@ import TesseraCore
 struct LogoutAndSessionTests {
     static let afterLogout = "http://localhost:3000/logged-out"
 
-    @Test("/oidc/logout with an id_token_hint ends the session and returns to the registered URI with state")
-    func oidcLogout() async throws {
-        try await TestServer.with { server in
+    @Test("/oidc/logout with an id_token_hint ends the session and returns to the registered URI with state", arguments: TestEngine.all)
+    func oidcLogout(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient(postLogoutRedirectURIs: [Self.afterLogout])
             try await server.addUser()
             let browser = Browser()
@@ -28,9 +28,9 @@ struct LogoutAndSessionTests {
         }
     }
 
-    @Test("logout never redirects to an unregistered URI")
-    func openRedirectRefused() async throws {
-        try await TestServer.with { server in
+    @Test("logout never redirects to an unregistered URI", arguments: TestEngine.all)
+    func openRedirectRefused(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient(postLogoutRedirectURIs: [Self.afterLogout])
             for query in [
                 [("client_id", client.id), ("post_logout_redirect_uri", "https://evil.example/")],
@@ -47,9 +47,9 @@ struct LogoutAndSessionTests {
         }
     }
 
-    @Test("Auth0's /v2/logout returns to a registered returnTo; without one, a logged-out page")
-    func auth0Logout() async throws {
-        try await TestServer.with { server in
+    @Test("Auth0's /v2/logout returns to a registered returnTo; without one, a logged-out page", arguments: TestEngine.all)
+    func auth0Logout(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient(postLogoutRedirectURIs: [Self.afterLogout])
             let returned = try await Browser().get(server.url("/v2/logout?client_id=\(client.id)&returnTo=\(FormURLEncoding.escape(Self.afterLogout))"))
             #expect(returned.status == 302)
@@ -62,9 +62,9 @@ struct LogoutAndSessionTests {
         }
     }
 
-    @Test("max_age: a session older than it asks for the password again; auth_time tells when it was typed")
-    func maxAge() async throws {
-        try await TestServer.with { server in
+    @Test("max_age: a session older than it asks for the password again; auth_time tells when it was typed", arguments: TestEngine.all)
+    func maxAge(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let browser = Browser()
@@ -82,9 +82,9 @@ struct LogoutAndSessionTests {
         }
     }
 
-    @Test("prompt=none with a live session returns a code without a page")
-    func promptNoneWithSession() async throws {
-        try await TestServer.with { server in
+    @Test("prompt=none with a live session returns a code without a page", arguments: TestEngine.all)
+    func promptNoneWithSession(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let browser = Browser()
@@ -95,9 +95,9 @@ struct LogoutAndSessionTests {
         }
     }
 
-    @Test("behind a TLS-terminating proxy, an https issuer makes every cookie Secure")
-    func secureCookiesFollowIssuer() async throws {
-        try await TestServer.with(configure: { $0.issuer = "https://id.example" }) { server in
+    @Test("behind a TLS-terminating proxy, an https issuer makes every cookie Secure", arguments: TestEngine.all)
+    func secureCookiesFollowIssuer(engine: TestEngine) async throws {
+        try await TestServer.with(engine, configure: { $0.issuer = "https://id.example" }) { server in
             let client = try await server.addClient()
             let page = try await Browser().get(server.authorizeURL(client: client))
             let csrf = try #require(page.headers["Set-Cookie"].first { $0.hasPrefix("tessera_csrf=") })

@@ -3,9 +3,9 @@ import TesseraCore
 
 @Suite("Native apps: loopback redirect URIs (RFC 8252 §7.3)")
 struct LoopbackRedirectTests {
-    @Test("a registered loopback redirect URI accepts any port, and the token request must repeat the port used")
-    func anyPort() async throws {
-        try await TestServer.with { server in
+    @Test("a registered loopback redirect URI accepts any port, and the token request must repeat the port used", arguments: TestEngine.all)
+    func anyPort(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient(isPublic: true, redirectURIs: ["http://127.0.0.1/callback"])
             try await server.addUser()
             let pkce = PKCE()

@@ -41,9 +41,9 @@ extension TestServer {
 struct MachineClientTests {
     static let audience = "https://api.example.com/orders"
 
-    @Test("client_credentials with a registered audience returns an at+jwt access token for that API")
-    func clientCredentials() async throws {
-        try await TestServer.with { server in
+    @Test("client_credentials with a registered audience returns an at+jwt access token for that API", arguments: TestEngine.all)
+    func clientCredentials(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             _ = try await server.provider.administration.addAPI(identifier: Self.audience, name: "Orders", scopes: "read:orders write:orders")
             let machine = try await server.addClient(grantTypes: [.clientCredentials])
             let response = try await server.clientCredentials(machine, audience: Self.audience, scope: "read:orders")
@@ -67,9 +67,9 @@ struct MachineClientTests {
         }
     }
 
-    @Test("an unregistered or missing audience, or a scope the API lacks, is refused with a 4xx")
-    func refusals() async throws {
-        try await TestServer.with { server in
+    @Test("an unregistered or missing audience, or a scope the API lacks, is refused with a 4xx", arguments: TestEngine.all)
+    func refusals(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             _ = try await server.provider.administration.addAPI(identifier: Self.audience, name: "Orders", scopes: "read:orders")
             let machine = try await server.addClient(grantTypes: [.clientCredentials])
             let unknown = try await server.clientCredentials(machine, audience: "https://unknown.example")
@@ -84,9 +84,9 @@ struct MachineClientTests {
         }
     }
 
-    @Test("a user flow that asks for an audience gets a JWT access token for that API, usable at userinfo")
-    func userFlowWithAudience() async throws {
-        try await TestServer.with { server in
+    @Test("a user flow that asks for an audience gets a JWT access token for that API, usable at userinfo", arguments: TestEngine.all)
+    func userFlowWithAudience(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             _ = try await server.provider.administration.addAPI(identifier: Self.audience, name: "Orders", scopes: "read:orders")
             let client = try await server.addClient()
             let user = try await server.addUser()
@@ -109,9 +109,9 @@ struct MachineClientTests {
         }
     }
 
-    @Test("a JWT access token can be revoked and then fails at userinfo and introspection")
-    func revokeJWT() async throws {
-        try await TestServer.with { server in
+    @Test("a JWT access token can be revoked and then fails at userinfo and introspection", arguments: TestEngine.all)
+    func revokeJWT(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             _ = try await server.provider.administration.addAPI(identifier: Self.audience, name: "Orders", scopes: "read:orders")
             let client = try await server.addClient()
             try await server.addUser()

@@ -4,9 +4,9 @@ import TesseraCore
 
 @Suite("/metrics")
 struct MetricsTests {
-    @Test("Prometheus text with requests per endpoint and outcome and tokens issued per grant — and no secret in any label")
-    func metrics() async throws {
-        try await TestServer.with { server in
+    @Test("Prometheus text with requests per endpoint and outcome and tokens issued per grant — and no secret in any label", arguments: TestEngine.all)
+    func metrics(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let code = try await server.code(for: client)

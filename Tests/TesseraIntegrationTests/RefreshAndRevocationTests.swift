@@ -10,9 +10,9 @@ struct RefreshAndRevocationTests {
         return (try #require(response.json["access_token"] as? String), try #require(response.json["refresh_token"] as? String))
     }
 
-    @Test("every refresh rotates the refresh token; the old one, used again, revokes the whole family")
-    func rotationAndReuse() async throws {
-        try await TestServer.with { server in
+    @Test("every refresh rotates the refresh token; the old one, used again, revokes the whole family", arguments: TestEngine.all)
+    func rotationAndReuse(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let first = try await Self.tokens(server, client)
@@ -33,9 +33,9 @@ struct RefreshAndRevocationTests {
         }
     }
 
-    @Test("a refreshed id_token carries the same subject and auth_time, and no nonce")
-    func refreshedIDToken() async throws {
-        try await TestServer.with { server in
+    @Test("a refreshed id_token carries the same subject and auth_time, and no nonce", arguments: TestEngine.all)
+    func refreshedIDToken(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let user = try await server.addUser()
             let first = try await Self.tokens(server, client)
@@ -48,9 +48,9 @@ struct RefreshAndRevocationTests {
         }
     }
 
-    @Test("a refresh may narrow the scope but never widen it")
-    func scopeNarrowing() async throws {
-        try await TestServer.with { server in
+    @Test("a refresh may narrow the scope but never widen it", arguments: TestEngine.all)
+    func scopeNarrowing(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let narrow = try await server.exchange(try await server.code(for: client, scope: "openid offline_access"), client: client)
@@ -61,9 +61,9 @@ struct RefreshAndRevocationTests {
         }
     }
 
-    @Test("a refresh token works only for the client it was issued to")
-    func otherClient() async throws {
-        try await TestServer.with { server in
+    @Test("a refresh token works only for the client it was issued to", arguments: TestEngine.all)
+    func otherClient(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let other = try await server.addClient()
             try await server.addUser()
@@ -73,9 +73,9 @@ struct RefreshAndRevocationTests {
         }
     }
 
-    @Test("POST /oauth/revoke of a refresh token: 200, and it no longer refreshes; its access tokens stop too")
-    func revokeRefreshToken() async throws {
-        try await TestServer.with { server in
+    @Test("POST /oauth/revoke of a refresh token: 200, and it no longer refreshes; its access tokens stop too", arguments: TestEngine.all)
+    func revokeRefreshToken(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let tokens = try await Self.tokens(server, client)
@@ -88,9 +88,9 @@ struct RefreshAndRevocationTests {
         }
     }
 
-    @Test("revocation: unknown tokens are 200, another client's token is untouched, no auth is 401")
-    func revocationRules() async throws {
-        try await TestServer.with { server in
+    @Test("revocation: unknown tokens are 200, another client's token is untouched, no auth is 401", arguments: TestEngine.all)
+    func revocationRules(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let other = try await server.addClient()
             try await server.addUser()
@@ -113,9 +113,9 @@ struct RefreshAndRevocationTests {
         }
     }
 
-    @Test("revoking an access token stops that token only")
-    func revokeAccessToken() async throws {
-        try await TestServer.with { server in
+    @Test("revoking an access token stops that token only", arguments: TestEngine.all)
+    func revokeAccessToken(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let tokens = try await Self.tokens(server, client)

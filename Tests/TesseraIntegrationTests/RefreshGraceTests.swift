@@ -4,9 +4,9 @@ import TesseraCore
 
 @Suite("Refresh reuse detection and the grace window")
 struct RefreshGraceTests {
-    @Test("grace off (the default): 20 concurrent refreshes of one token — exactly one 200, and the reuse revokes the family")
-    func concurrentRefreshesWithoutGrace() async throws {
-        try await TestServer.with { server in
+    @Test("grace off (the default): 20 concurrent refreshes of one token — exactly one 200, and the reuse revokes the family", arguments: TestEngine.all)
+    func concurrentRefreshesWithoutGrace(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let tokens = try await RefreshAndRevocationTests.tokens(server, client)
@@ -22,9 +22,9 @@ struct RefreshGraceTests {
         }
     }
 
-    @Test("grace on: the immediately previous token refreshes again within the window, and the family survives")
-    func graceCoversPreviousToken() async throws {
-        try await TestServer.with(configure: { $0.refreshGraceSeconds = 10 }) { server in
+    @Test("grace on: the immediately previous token refreshes again within the window, and the family survives", arguments: TestEngine.all)
+    func graceCoversPreviousToken(engine: TestEngine) async throws {
+        try await TestServer.with(engine, configure: { $0.refreshGraceSeconds = 10 }) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let first = try await RefreshAndRevocationTests.tokens(server, client)
@@ -41,9 +41,9 @@ struct RefreshGraceTests {
         }
     }
 
-    @Test("grace on: older generations and late replays are still reuse, and revoke the family")
-    func graceNeverCoversOlderGenerations() async throws {
-        try await TestServer.with(configure: { $0.refreshGraceSeconds = 10 }) { server in
+    @Test("grace on: older generations and late replays are still reuse, and revoke the family", arguments: TestEngine.all)
+    func graceNeverCoversOlderGenerations(engine: TestEngine) async throws {
+        try await TestServer.with(engine, configure: { $0.refreshGraceSeconds = 10 }) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let first = try await RefreshAndRevocationTests.tokens(server, client)
@@ -55,9 +55,9 @@ struct RefreshGraceTests {
         }
     }
 
-    @Test("grace on: a replay after the window has passed is reuse")
-    func graceExpires() async throws {
-        try await TestServer.with(configure: { $0.refreshGraceSeconds = 10 }) { server in
+    @Test("grace on: a replay after the window has passed is reuse", arguments: TestEngine.all)
+    func graceExpires(engine: TestEngine) async throws {
+        try await TestServer.with(engine, configure: { $0.refreshGraceSeconds = 10 }) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let first = try await RefreshAndRevocationTests.tokens(server, client)

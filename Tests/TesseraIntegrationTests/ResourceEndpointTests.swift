@@ -4,18 +4,18 @@ import TesseraCore
 
 @Suite("userinfo, discovery, JWKS and health")
 struct ResourceEndpointTests {
-    @Test("userinfo without a token: 401 with a bare Bearer challenge")
-    func noToken() async throws {
-        try await TestServer.with { server in
+    @Test("userinfo without a token: 401 with a bare Bearer challenge", arguments: TestEngine.all)
+    func noToken(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let response = try await send(.GET, server.url("/userinfo"))
             #expect(response.status == 401)
             #expect(response.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
         }
     }
 
-    @Test("userinfo with a bad token: 401 invalid_token in the challenge and the body")
-    func badToken() async throws {
-        try await TestServer.with { server in
+    @Test("userinfo with a bad token: 401 invalid_token in the challenge and the body", arguments: TestEngine.all)
+    func badToken(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let response = try await server.userInfo("not-a-token")
             #expect(response.status == 401)
             #expect(response.header("WWW-Authenticate")?.contains(#"error="invalid_token""#) == true)
@@ -25,9 +25,9 @@ struct ResourceEndpointTests {
         }
     }
 
-    @Test("userinfo with an expired token: 401; without openid: 403 insufficient_scope")
-    func expiredAndScope() async throws {
-        try await TestServer.with { server in
+    @Test("userinfo with an expired token: 401; without openid: 403 insufficient_scope", arguments: TestEngine.all)
+    func expiredAndScope(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let noOpenID = try await server.exchange(try await server.code(for: client, scope: "email"), client: client)
@@ -42,9 +42,9 @@ struct ResourceEndpointTests {
         }
     }
 
-    @Test("userinfo releases claims by scope")
-    func claimsByScope() async throws {
-        try await TestServer.with { server in
+    @Test("userinfo releases claims by scope", arguments: TestEngine.all)
+    func claimsByScope(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let response = try await server.exchange(try await server.code(for: client, scope: "openid email"), client: client)
@@ -54,9 +54,9 @@ struct ResourceEndpointTests {
         }
     }
 
-    @Test("discovery lists the issuer, Auth0's endpoint paths and what is supported")
-    func discovery() async throws {
-        try await TestServer.with { server in
+    @Test("discovery lists the issuer, Auth0's endpoint paths and what is supported", arguments: TestEngine.all)
+    func discovery(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let response = try await send(.GET, server.url("/.well-known/openid-configuration"))
             #expect(response.status == 200)
             let document = response.json
@@ -82,9 +82,9 @@ struct ResourceEndpointTests {
         }
     }
 
-    @Test("the JWKS publishes every key with kid, use and alg, and the signing key among them")
-    func jwks() async throws {
-        try await TestServer.with { server in
+    @Test("the JWKS publishes every key with kid, use and alg, and the signing key among them", arguments: TestEngine.all)
+    func jwks(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let response = try await send(.GET, server.url("/.well-known/jwks.json"))
             let keys = try #require(response.json["keys"] as? [[String: Any]])
             #expect(!keys.isEmpty)
@@ -99,9 +99,9 @@ struct ResourceEndpointTests {
         }
     }
 
-    @Test("healthz answers while the process runs; readyz while the database does")
-    func health() async throws {
-        try await TestServer.with { server in
+    @Test("healthz answers while the process runs; readyz while the database does", arguments: TestEngine.all)
+    func health(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let live = try await send(.GET, server.url("/healthz"))
             let ready = try await send(.GET, server.url("/readyz"))
             #expect(live.status == 200)

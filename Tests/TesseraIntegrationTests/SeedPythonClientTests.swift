@@ -28,7 +28,7 @@ struct SeedPythonClientTests {
 
     @Test("exchange_code_for_tokens gets the seed's token dict, and its id_token passes TesseraClient's validation; a reused code makes it raise")
     func seedExchange() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(.sqlite) { server in
             let client = try await server.addClient()
             let user = try await server.addUser()
             let code = try await server.code(for: client)

@@ -35,7 +35,7 @@ struct TLSTests {
             #expect(csrf.contains("Secure"))
 
             let remote = RemoteServer(baseURL: base, ledger: SecretLedger())
-            let code = try await remote.code(client: client, pkce: nil, email: "tls@example.com", password: "tls password")
+            let code = try await remote.code(for: client, pkce: nil, email: "tls@example.com", password: "tls password")
             let tokens = try await remote.exchange(code, client: client, verifier: nil)
             #expect(tokens.status == 200)
             #expect(await server.terminate() == 0)
@@ -60,7 +60,7 @@ extension TLSTests {
             let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
             _ = try await TesseraBinary.run(["users", "add", "--email", "seed@example.com", "--password", "seed password", "--database", database])
             let code = try await RemoteServer(baseURL: "https://localhost:\(port)", ledger: SecretLedger())
-                .code(client: client, pkce: nil, email: "seed@example.com", password: "seed password")
+                .code(for: client, pkce: nil, email: "seed@example.com", password: "seed password")
 
             let run = try await TesseraBinary.run(
                 ["python3", SeedPythonClientTests.script.path, code.unredacted, TestServer.redirectURI],

@@ -16,9 +16,9 @@ struct TokenEndpointErrorTests {
         #expect(response.status < 500, sourceLocation: sourceLocation)
     }
 
-    @Test("a reused code is invalid_grant, and the first exchange's access and refresh tokens stop working")
-    func reusedCode() async throws {
-        try await TestServer.with { server in
+    @Test("a reused code is invalid_grant, and the first exchange's access and refresh tokens stop working", arguments: TestEngine.all)
+    func reusedCode(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let code = try await server.code(for: client)
@@ -38,9 +38,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("an expired code is invalid_grant (the code lifetime, --code-ttl, is honoured to the second)")
-    func expiredCode() async throws {
-        try await TestServer.with(configure: { $0.codeLifetime = 5 }) { server in
+    @Test("an expired code is invalid_grant (the code lifetime, --code-ttl, is honoured to the second)", arguments: TestEngine.all)
+    func expiredCode(engine: TestEngine) async throws {
+        try await TestServer.with(engine, configure: { $0.codeLifetime = 5 }) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let fresh = try await server.code(for: client)
@@ -55,9 +55,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("redirect_uri must repeat the authorization request's exactly")
-    func redirectURIMismatch() async throws {
-        try await TestServer.with { server in
+    @Test("redirect_uri must repeat the authorization request's exactly", arguments: TestEngine.all)
+    func redirectURIMismatch(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient(redirectURIs: [TestServer.redirectURI, "http://localhost:3000/other"])
             try await server.addUser()
             Self.expectError(try await server.exchange(try await server.code(for: client), client: client,
@@ -68,9 +68,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("PKCE: a wrong or missing verifier, or a verifier without a challenge, is invalid_grant")
-    func pkceFailures() async throws {
-        try await TestServer.with { server in
+    @Test("PKCE: a wrong or missing verifier, or a verifier without a challenge, is invalid_grant", arguments: TestEngine.all)
+    func pkceFailures(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let pkce = PKCE()
@@ -84,9 +84,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("a code issued to one client cannot be redeemed by another")
-    func codeOfAnotherClient() async throws {
-        try await TestServer.with { server in
+    @Test("a code issued to one client cannot be redeemed by another", arguments: TestEngine.all)
+    func codeOfAnotherClient(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let alice = try await server.addClient()
             let mallory = try await server.addClient()
             try await server.addUser()
@@ -94,9 +94,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("a wrong secret is 401 invalid_client, with WWW-Authenticate: Basic when Basic was used")
-    func wrongSecret() async throws {
-        try await TestServer.with { server in
+    @Test("a wrong secret is 401 invalid_client, with WWW-Authenticate: Basic when Basic was used", arguments: TestEngine.all)
+    func wrongSecret(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let impostor = TestServer.RegisteredClient(id: client.id, secret: Secret("not-the-secret"))
@@ -119,9 +119,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("two client authentication methods at once is invalid_request; a matching body client_id is fine")
-    func twoAuthenticationMethods() async throws {
-        try await TestServer.with { server in
+    @Test("two client authentication methods at once is invalid_request; a matching body client_id is fine", arguments: TestEngine.all)
+    func twoAuthenticationMethods(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
             let secret = try #require(client.secret)
@@ -139,9 +139,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("grant types: unknown is unsupported_grant_type, missing is invalid_request, not allowed is unauthorized_client")
-    func grantTypes() async throws {
-        try await TestServer.with { server in
+    @Test("grant types: unknown is unsupported_grant_type, missing is invalid_request, not allowed is unauthorized_client", arguments: TestEngine.all)
+    func grantTypes(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             Self.expectError(try await server.token([("grant_type", "password"), ("username", "a"), ("password", "b")], client: client),
                              "unsupported_grant_type")
@@ -155,9 +155,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("only POST: any other method is 405 with Allow: POST")
-    func onlyPost() async throws {
-        try await TestServer.with { server in
+    @Test("only POST: any other method is 405 with Allow: POST", arguments: TestEngine.all)
+    func onlyPost(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             for method in [HTTPMethod.GET, .PUT, .DELETE, .PATCH] {
                 let response = try await send(method, server.url("/oauth/token?grant_type=authorization_code&client_secret=s3cr3t"))
                 Self.expectError(response, "invalid_request", status: 405)
@@ -167,9 +167,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("parameters in the URL are refused, even on a POST")
-    func parametersInURL() async throws {
-        try await TestServer.with { server in
+    @Test("parameters in the URL are refused, even on a POST", arguments: TestEngine.all)
+    func parametersInURL(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let form = formBody([("grant_type", "authorization_code")])
             let response = try await send(.POST, server.url("/oauth/token?client_secret=\(client.secret!.unredacted)"),
@@ -178,9 +178,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("bodies: wrong Content-Type, malformed JSON, a duplicated parameter, and over 64 KiB (413)")
-    func badBodies() async throws {
-        try await TestServer.with { server in
+    @Test("bodies: wrong Content-Type, malformed JSON, a duplicated parameter, and over 64 KiB (413)", arguments: TestEngine.all)
+    func badBodies(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             let auth = basicAuthorization(id: client.id, secret: client.secret!)
             let url = server.url("/oauth/token")
@@ -200,9 +200,9 @@ struct TokenEndpointErrorTests {
         }
     }
 
-    @Test("malformed Basic credentials are 401 invalid_client, an unknown scheme invalid_request")
-    func malformedAuthorization() async throws {
-        try await TestServer.with { server in
+    @Test("malformed Basic credentials are 401 invalid_client, an unknown scheme invalid_request", arguments: TestEngine.all)
+    func malformedAuthorization(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
             let form = formBody([("grant_type", "authorization_code"), ("code", "x")])
             let url = server.url("/oauth/token")
             let notBase64 = try await send(.POST, url, headers: [("Authorization", "Basic !!!"), form.header], body: form.body)

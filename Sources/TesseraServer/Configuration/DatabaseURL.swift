@@ -3,7 +3,9 @@ import Foundation
 /// Where the provider keeps its data, from `--database` or `TESSERA_DATABASE_URL`.
 ///
 /// - `sqlite:///absolute/path.sqlite` or `sqlite://relative/path.sqlite`: the embedded default.
-/// - `postgres://user:password@host:port/database` (or `postgresql://`): for many nodes.
+/// - `postgres://user:password@host:port/database` (or `postgresql://`): for many nodes, with
+///   optional `sslmode=disable|prefer|require` (default `prefer`) and `connect_timeout=SECONDS`
+///   (default 10).
 public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(url: String)
@@ -18,6 +20,7 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
             self = .sqlite(path: path)
         } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
             guard URL(string: text)?.host?.isEmpty == false else { throw .malformed }
+            _ = try PostgresSettings(url: text)
             self = .postgres(url: text)
         } else {
             throw .unsupportedScheme
@@ -65,12 +68,14 @@ public enum DatabaseURLError: Error, CustomStringConvertible {
     case unsupportedScheme
     case missingPath
     case malformed
+    case badConnectTimeout
 
     public var description: String {
         switch self {
         case .unsupportedScheme: "the database URL must start with sqlite:// or postgres://"
         case .missingPath: "the sqlite:// URL has no file path (sqlite:///absolute/path or sqlite://relative/path)"
         case .malformed: "the postgres:// URL is malformed (postgres://user:password@host:port/database)"
+        case .badConnectTimeout: "connect_timeout in the postgres:// URL must be a whole number of seconds above 0"
         }
     }
 }

@@ -26,6 +26,12 @@ public struct ProviderConfiguration: Sendable {
     public var bcryptCost: UInt8 = 10
     /// The largest request body read; larger ones get 413.
     public var maxBodyBytes: Int = 64 * 1024
+    /// How often a running node re-reads the signing keys: the bound on how long after a rotation
+    /// anywhere this node still signs with the old key. Tests shorten it; keep the default.
+    public var keyReloadInterval: Duration = KeyRing.reloadInterval
+    /// How often a running node deletes expired codes, tokens and sessions (nodes are not
+    /// coordinated; each round is short batches that tolerate another node's).
+    public var collectionInterval: Duration = .seconds(600)
 
     /// The longest a code may live: the seed's "typically expires in 10 minutes".
     public static let maximumCodeLifetime = 600

@@ -131,9 +131,15 @@ enum Migrations {
             """,
             "CREATE INDEX login_failures_last_failure_at ON login_failures (last_failure_at)",
         ]),
+        Step(version: 3, statements: [
+            // Expired refresh tokens are collected by `expires_at` (see SQLStore+Collection), as
+            // grants, access tokens and login sessions already are.
+            "CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at)",
+        ]),
     ]
 
-    /// Applies every step not yet recorded; returns the versions it applied.
+    /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns
+    /// the versions it applied.
     @discardableResult
     static func run(on engine: any SQLEngine) async throws -> [Int] {
         try await engine.withMigrationLock { database in

@@ -17,6 +17,23 @@ extension SQLStore: SigningKeyStore {
         }
     }
 
+    @discardableResult
+    public func insertMissing(_ candidates: [SigningKeyRecord]) async throws -> Int {
+        try await engine.withMigrationLock { database in
+            var inserted = 0
+            for key in candidates {
+                let present = try await database.raw("""
+                    SELECT kid FROM signing_keys WHERE alg = \(bind: key.algorithm) AND state = \(bind: key.state.rawValue)
+                    """).first()
+                if present == nil {
+                    try await Self.insert(key, on: database)
+                    inserted += 1
+                }
+            }
+            return inserted
+        }
+    }
+
     public func rotateSigningKeys(publishing newNext: SigningKeyRecord, at now: Int, onlyIfActivatedBefore: Int?) async throws -> String? {
         try await engine.withMigrationLock { database in
             let algorithm = newNext.algorithm

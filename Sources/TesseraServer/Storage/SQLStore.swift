@@ -13,6 +13,11 @@ public final class SQLStore: Sendable {
         self.engine = engine
     }
 
+    /// Opens the database `url` names, without touching its schema.
+    public static func open(_ url: DatabaseURL) async throws -> SQLStore {
+        SQLStore(engine: try await url.openEngine())
+    }
+
     /// Brings the schema up to date; safe to call from several processes at once.
     @discardableResult
     public func migrate() async throws -> [Int] {

@@ -101,6 +101,11 @@ public protocol SigningKeyStore: Sendable {
     /// Every key still published: next, current, and retired ones not yet past `retiredBefore`.
     func signingKeys(retiredAfter: Int) async throws -> [SigningKeyRecord]
     func insert(_ key: SigningKeyRecord) async throws
+    /// Inserts each of `candidates` whose algorithm has no key in its state yet, one process at a
+    /// time, so that nodes starting at once on an empty database agree on one current and one next
+    /// key per algorithm. Returns how many it inserted.
+    @discardableResult
+    func insertMissing(_ candidates: [SigningKeyRecord]) async throws -> Int
     /// Retires the current key of `newNext.algorithm`, promotes its next key, and publishes `newNext`,
     /// in one transaction under the migration lock, so nodes rotating at once rotate once. With
     /// `onlyIfActivatedBefore`, nothing happens unless the current key is that old (scheduled

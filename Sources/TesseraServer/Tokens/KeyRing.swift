@@ -47,14 +47,17 @@ public final class KeyRing: Sendable {
     /// Safe when several nodes start at once: missing keys are created under the migration lock.
     public func prepare(algorithms: [SigningAlgorithm] = SigningAlgorithm.allCases, now: Int) async throws {
         let existing = try await store.signingKeys(retiredAfter: now)
+        var missing: [SigningKeyRecord] = []
         for algorithm in algorithms {
             let states = Set(existing.filter { $0.algorithm == algorithm.rawValue }.map(\.state))
-            if !states.contains(.current) {
-                try await store.insert(try SigningKey.generate(algorithm).sealed(with: sealingKey, state: .current, at: now))
+            for state in [SigningKeyRecord.State.current, .next] where !states.contains(state) {
+                missing.append(try SigningKey.generate(algorithm).sealed(with: sealingKey, state: state, at: now))
             }
-            if !states.contains(.next) {
-                try await store.insert(try SigningKey.generate(algorithm).sealed(with: sealingKey, state: .next, at: now))
-            }
+        }
+        // Generated outside the lock (RSA takes a while); inserted under it, where another node
+        // that got there first wins and these are dropped.
+        if !missing.isEmpty {
+            try await store.insertMissing(missing)
         }
         try await reload(now: now)
     }

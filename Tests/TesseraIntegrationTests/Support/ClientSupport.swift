@@ -84,7 +84,7 @@ extension TestServer {
         transport: any HTTPTransport = AsyncHTTPClientTransport(),
         _ body: (TestServer, RegisteredClient, OIDCClient) async throws -> Void
     ) async throws {
-        try await with(configure: configure) { server in
+        try await with(.sqlite, configure: configure) { server in
             let client = try await server.addClient(isPublic: isPublic, redirectURIs: redirectURIs)
             try await server.addUser()
             try await body(server, client, try await server.oidcClient(for: client, transport: transport))

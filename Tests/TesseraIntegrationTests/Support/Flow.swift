@@ -3,11 +3,23 @@ import NIOHTTP1
 import Testing
 import TesseraCore
 
+/// A provider the tests drive over HTTP: the in-process ``TestServer`` or a `tessera serve`
+/// process (``RemoteServer``), so that every flow helper works against either.
+protocol ProviderUnderTest: Sendable {
+    var baseURL: String { get }
+    /// Every secret the test handed to or got from the server, for the log scan.
+    var ledger: SecretLedger { get }
+}
+
+extension ProviderUnderTest {
+    func url(_ path: String) -> String { baseURL + path }
+}
+
 /// The browser half of the code flow, driven over HTTP: what a user's browser does between
 /// `/authorize` and the client's callback.
-extension TestServer {
+extension ProviderUnderTest {
     /// Authorization request parameters, with sensible defaults for a confidential client.
-    func authorizeURL(client: RegisteredClient, scope: String = "openid profile email offline_access",
+    func authorizeURL(client: TestServer.RegisteredClient, scope: String = "openid profile email offline_access",
                       state: String? = "state-123", nonce: String? = "nonce-456", pkce: PKCE? = nil,
                       redirectURI: String = TestServer.redirectURI, extra: [(String, String)] = []) -> String {
         var pairs: [(name: String, value: String)] = [
@@ -50,13 +62,15 @@ extension TestServer {
     }
 
     /// A code for `client`, from a fresh browser logging in.
-    func code(for client: RegisteredClient, pkce: PKCE? = nil, scope: String = "openid profile email offline_access") async throws -> Secret {
-        let query = try await authorize(Browser(), authorizeURL: authorizeURL(client: client, scope: scope, pkce: pkce))
+    func code(for client: TestServer.RegisteredClient, pkce: PKCE? = nil, scope: String = "openid profile email offline_access",
+              email: String = "alice@example.com", password: String = TestServer.password) async throws -> Secret {
+        let query = try await authorize(Browser(), authorizeURL: authorizeURL(client: client, scope: scope, pkce: pkce),
+                                        email: email, password: password)
         return Secret(try #require(query["code"], "no code in \(query)"))
     }
 
     /// `POST /oauth/token` with a form body and, when a secret is given, Basic authentication.
-    func token(_ pairs: [(String, String)], client: RegisteredClient?, basic: Bool = true) async throws -> HTTPResult {
+    func token(_ pairs: [(String, String)], client: TestServer.RegisteredClient?, basic: Bool = true) async throws -> HTTPResult {
         var pairs = pairs
         var headers: [(String, String)] = []
         if let client {
@@ -82,7 +96,7 @@ extension TestServer {
     }
 
     /// Exchanges a code, Basic-authenticated, form-encoded.
-    func exchange(_ code: Secret, client: RegisteredClient, verifier: Secret? = nil,
+    func exchange(_ code: Secret, client: TestServer.RegisteredClient, verifier: Secret? = nil,
                   redirectURI: String? = TestServer.redirectURI) async throws -> HTTPResult {
         var pairs: [(String, String)] = [("grant_type", "authorization_code"), ("code", code.unredacted)]
         if let redirectURI { pairs.append(("redirect_uri", redirectURI)) }
@@ -90,7 +104,7 @@ extension TestServer {
         return try await token(pairs, client: client)
     }
 
-    func refresh(_ refreshToken: String, client: RegisteredClient, scope: String? = nil) async throws -> HTTPResult {
+    func refresh(_ refreshToken: String, client: TestServer.RegisteredClient, scope: String? = nil) async throws -> HTTPResult {
         var pairs: [(String, String)] = [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]
         if let scope { pairs.append(("scope", scope)) }
         return try await token(pairs, client: client)

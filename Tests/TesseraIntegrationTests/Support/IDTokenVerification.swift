@@ -22,7 +22,7 @@ struct ReceivedIDToken: JWTPayload {
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
-extension TestServer {
+extension ProviderUnderTest {
     /// Verifies `idToken`'s signature against the server's published JWKS and returns its claims
     /// and header.
     func verifyIDToken(_ idToken: String) async throws -> (claims: ReceivedIDToken, header: [String: Any]) {

@@ -53,9 +53,9 @@ final class ServeProcess: Sendable {
     let baseURL: String
     private let output = OutputBuffer()
 
-    /// Starts `tessera serve` on a free port and waits until it prints its serving line.
-    init(arguments: [String], environment: [String: String] = [:], directory: URL? = nil, port: Int? = nil) async throws {
-        let port = port ?? freeLoopbackPort()
+    /// Starts `tessera serve` on `port` (a free one by default) and waits until it prints its
+    /// serving line.
+    init(arguments: [String], environment: [String: String] = [:], directory: URL? = nil, port: Int = freeLoopbackPort()) async throws {
         baseURL = "http://127.0.0.1:\(port)"
         process = Process()
         process.executableURL = TesseraBinary.url
@@ -83,11 +83,21 @@ final class ServeProcess: Sendable {
     /// Everything the process printed so far.
     var text: String { output.text }
 
-    /// Sends SIGTERM and waits for the exit status.
+    /// Sends SIGTERM and waits for the exit status; a process still running 20 seconds later is
+    /// killed, and the test fails: a graceful shutdown must not hang.
     @discardableResult
-    func terminate() async -> Int32 {
+    func terminate(sourceLocation: SourceLocation = #_sourceLocation) async -> Int32 {
         if process.isRunning { process.terminate() }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        let deadline = ContinuousClock.now + .seconds(20)
+        var killed = false
+        while process.isRunning {
+            if !killed, ContinuousClock.now > deadline {
+                Issue.record("tessera serve did not exit within 20 s of SIGTERM", sourceLocation: sourceLocation)
+                kill()
+                killed = true
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         return process.terminationStatus
     }
 

@@ -7,20 +7,20 @@ import ServiceLifecycle
 import TesseraCore
 import TesseraServer
 
-/// The real provider, in-process, on an ephemeral loopback port, over a fresh SQLite file.
+/// The real provider, in-process, on an ephemeral loopback port, over a fresh database of the
+/// engine a test names (see ``TestDatabase``).
 ///
 /// ```swift
-/// try await TestServer.with { server in
+/// try await TestServer.with(engine) { server in
 ///     let client = try await server.addClient()
 ///     …
 /// }
 /// ```
-struct TestServer: Sendable {
+struct TestServer: ProviderUnderTest {
     let provider: Provider
     let baseURL: String
     let clock: ManualClock
-    let directory: URL
-    /// Every secret the test handed to or got from the server, for the log scan.
+    let database: TestDatabase
     let ledger: SecretLedger
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
@@ -28,38 +28,37 @@ struct TestServer: Sendable {
     static let redirectURI = "http://localhost:3000/callback"
     static let password = "correct horse battery"
 
-    /// Runs `body` against a fresh server, stopping it afterwards.
+    /// Runs `body` against a fresh server on `engine`, stopping it afterwards.
     static func with<Result>(
+        _ engine: TestEngine,
         configure: (inout ProviderConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
-        let server = try await start(configure: configure)
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
+        let server = try await start(engine, configure: configure)
+        return try await withCleanup { try await body(server) } cleanup: { await server.stop() }
     }
 
-    static func start(configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    static func start(_ engine: TestEngine, configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> TestServer {
         LogCapture.installed
         let port = freeLoopbackPort()
         let baseURL = "http://127.0.0.1:\(port)"
         var configuration = ProviderConfiguration(issuer: baseURL)
         configuration.bcryptCost = 4
         configure(&configuration)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = try await TestDatabase.create(engine)
         let clock = ManualClock()
-        let provider = try await Provider.open(
-            configuration: configuration,
-            database: .sqlite(path: directory.appendingPathComponent("tessera.sqlite").path),
-            masterKey: try MasterKey(bytes: Array(repeating: 7, count: 32)),
-            clock: clock.wallClock
-        )
+        let provider: Provider
+        do {
+            provider = try await Provider.open(
+                configuration: configuration,
+                database: database.url,
+                masterKey: try MasterKey(bytes: Array(repeating: 7, count: 32)),
+                clock: clock.wallClock
+            )
+        } catch {
+            await database.drop()
+            throw error
+        }
         var logger = Logger(label: "tessera.test")
         logger.logLevel = .trace
         let (started, startedContinuation) = AsyncStream<Void>.makeStream()
@@ -67,9 +66,23 @@ struct TestServer: Sendable {
             startedContinuation.yield()
         }
         let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        let running = Task { try await group.run() }
-        for await _ in started { break }
-        return TestServer(provider: provider, baseURL: baseURL, clock: clock, directory: directory,
+        let running = Task {
+            // Ends the wait below should the server stop before it ever runs (a port taken).
+            defer { startedContinuation.finish() }
+            try await group.run()
+        }
+        var didStart = false
+        for await _ in started {
+            didStart = true
+            break
+        }
+        guard didStart else {
+            let failure = await running.result
+            await provider.shutdown()
+            await database.drop()
+            throw TestServerError.didNotStart(port: port, String(describing: failure))
+        }
+        return TestServer(provider: provider, baseURL: baseURL, clock: clock, database: database,
                           ledger: SecretLedger(), group: group, running: running)
     }
 
@@ -77,7 +90,7 @@ struct TestServer: Sendable {
         await group.triggerGracefulShutdown()
         _ = try? await running.value
         await provider.shutdown()
-        try? FileManager.default.removeItem(at: directory)
+        await database.drop()
     }
 
     /// A registered client and its secret (nil for a public client).
@@ -102,6 +115,12 @@ struct TestServer: Sendable {
         ledger.record(Secret(password))
         return try await provider.administration.addUser(email: email, password: Secret(password), name: name)
     }
+}
 
-    func url(_ path: String) -> String { baseURL + path }
+enum TestServerError: Error, CustomStringConvertible {
+    case didNotStart(port: Int, String)
+
+    var description: String {
+        switch self { case .didNotStart(let port, let failure): "the test server did not start on port \(port): \(failure)" }
+    }
 }

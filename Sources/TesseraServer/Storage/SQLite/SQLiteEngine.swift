@@ -25,17 +25,25 @@ public final class SQLiteEngine: SQLEngine {
         var logger = Logger(label: "tessera.sqlite")
         logger.logLevel = .warning
         var connections: [SQLiteConnection] = []
-        for _ in 0..<(1 + readerCount) {
-            let connection = try await SQLiteConnection.open(
-                storage: .file(path: path),
-                threadPool: NIOThreadPool.singleton,
-                logger: logger,
-                on: MultiThreadedEventLoopGroup.singleton.any()
-            )
-            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
-                try await connection.query(pragma, [], { _ in })
+        do {
+            for _ in 0..<(1 + readerCount) {
+                let connection = try await SQLiteConnection.open(
+                    storage: .file(path: path),
+                    threadPool: NIOThreadPool.singleton,
+                    logger: logger,
+                    on: MultiThreadedEventLoopGroup.singleton.any()
+                )
+                connections.append(connection)
+                for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
+                    try await connection.query(pragma, [], { _ in })
+                }
             }
-            connections.append(connection)
+        } catch {
+            // A connection must be closed before it is released.
+            for connection in connections {
+                try? await connection.close()
+            }
+            throw error
         }
         return SQLiteEngine(writer: connections[0], readers: Array(connections.dropFirst()))
     }
