@@ -45,6 +45,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "CTesseraSQLite"),
         .target(
             name: "CTesseraLibcrypto",
             linkerSettings: [.linkedLibrary("dl")]
@@ -54,6 +55,7 @@ let package = Package(
             dependencies: [
                 "TesseraCore",
                 "CTesseraLibcrypto",
+                "CTesseraSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

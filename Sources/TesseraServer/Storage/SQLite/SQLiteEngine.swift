@@ -1,14 +1,13 @@
 import Logging
-import NIOPosix
 public import SQLKit
-import SQLiteKit
 
 /// The embedded engine: one SQLite file in WAL mode.
 ///
 /// SQLite allows one writer at a time, so every transaction goes through a single writer
 /// connection, lent to one task at a time; reads use a few connections of their own, which WAL
 /// lets run beside the writer. `busy_timeout` covers other processes (`tessera clients add`
-/// while `tessera serve` runs) writing to the same file.
+/// while `tessera serve` runs) writing to the same file. Statements run inline on the leasing
+/// task with cached prepared statements (see ``SQLiteConnection``).
 public final class SQLiteEngine: SQLEngine {
     public var flavor: SQLFlavor { .sqlite }
 
@@ -20,42 +19,30 @@ public final class SQLiteEngine: SQLEngine {
         self.readers = AsyncResourcePool(readers)
     }
 
+    private static let logger = Logger(label: "tessera.sqlite")
+
     /// Opens (creating when missing) the database at `path`.
     public static func open(path: String, readerCount: Int = 2) async throws -> SQLiteEngine {
-        var logger = Logger(label: "tessera.sqlite")
-        logger.logLevel = .warning
+        // Connections close themselves when released, also when opening fails part-way.
         var connections: [SQLiteConnection] = []
-        do {
-            for _ in 0..<(1 + readerCount) {
-                let connection = try await SQLiteConnection.open(
-                    storage: .file(path: path),
-                    threadPool: NIOThreadPool.singleton,
-                    logger: logger,
-                    on: MultiThreadedEventLoopGroup.singleton.any()
-                )
-                connections.append(connection)
-                for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
-                    try await connection.query(pragma, [], { _ in })
-                }
+        for _ in 0..<(1 + readerCount) {
+            let connection = try SQLiteConnection(path: path)
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
+                try connection.execute(pragma, binds: []) { _ in }
             }
-        } catch {
-            // A connection must be closed before it is released.
-            for connection in connections {
-                try? await connection.close()
-            }
-            throw error
+            connections.append(connection)
         }
         return SQLiteEngine(writer: connections[0], readers: Array(connections.dropFirst()))
     }
 
     public func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await readers.withResource { try await body($0.sql(queryLogLevel: nil)) }
+        try await readers.withResource { try await body(SQLiteSQLDatabase(connection: $0, logger: Self.logger)) }
     }
 
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         try await writer.withResource { connection in
             // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
-            try await connection.sql(queryLogLevel: nil).runTransaction(begin: "BEGIN IMMEDIATE", body)
+            try await SQLiteSQLDatabase(connection: connection, logger: Self.logger).runTransaction(begin: "BEGIN IMMEDIATE", body)
         }
     }
 
@@ -64,11 +51,6 @@ public final class SQLiteEngine: SQLEngine {
         try await transaction(body)
     }
 
-    public func shutdown() async {
-        for pool in [writer, readers] {
-            for connection in await pool.drain() {
-                try? await connection.close()
-            }
-        }
-    }
+    /// Connections close when the engine is released; nothing to wait for.
+    public func shutdown() async {}
 }

@@ -1,0 +1,2 @@
+// Declarations only: the functions are sqlite-nio's, linked into every Tessera binary.
+#include "tessera_sqlite.h"
