@@ -95,6 +95,9 @@ let package = Package(
                 "TesseraCore",
                 "TesseraClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -136,11 +139,21 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "TesseraHummingbirdTests",
+            dependencies: [
+                "TesseraCore",
+                "TesseraClient",
+                "TesseraHummingbird",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
             name: "TesseraIntegrationTests",
             dependencies: [
                 "TesseraCore",
                 "TesseraServer",
                 "TesseraClient",
+                "TesseraHummingbird",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
