@@ -47,19 +47,26 @@ enum TesseraBinary {
     }
 }
 
-/// A `tessera serve` child process, its output captured whole for the log scan.
+/// A long-running `tessera` child process (`serve`, `demo`), its output captured whole for the log scan.
 final class ServeProcess: Sendable {
     let process: Process
     let baseURL: String
     private let output = OutputBuffer()
 
     /// Starts `tessera serve` on a free port and waits until it prints its serving line.
-    init(arguments: [String], environment: [String: String] = [:], directory: URL? = nil, port: Int? = nil) async throws {
+    convenience init(arguments: [String], environment: [String: String] = [:], directory: URL? = nil, port: Int? = nil) async throws {
         let port = port ?? freeLoopbackPort()
-        baseURL = "http://127.0.0.1:\(port)"
+        try await self.init(launching: ["serve", "--port", "\(port)"] + arguments, baseURL: "http://127.0.0.1:\(port)",
+                            readyLine: "tessera: serving ", environment: environment, directory: directory)
+    }
+
+    /// Starts `tessera arguments…` and waits until its output contains `readyLine`.
+    init(launching arguments: [String], baseURL: String, readyLine: String, environment: [String: String] = [:],
+         directory: URL? = nil) async throws {
+        self.baseURL = baseURL
         process = Process()
         process.executableURL = TesseraBinary.url
-        process.arguments = ["serve", "--port", "\(port)"] + arguments
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["TESSERA_BCRYPT_COST": "4"]) { $1 }.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = directory }
         let pipe = Pipe()
@@ -72,9 +79,9 @@ final class ServeProcess: Sendable {
         }
         try process.run()
         let deadline = Date().addingTimeInterval(30)
-        while !text.contains("tessera: serving ") {
+        while !text.contains(readyLine) {
             guard process.isRunning, Date() < deadline else {
-                throw ServeProcessError.didNotStart(text)
+                throw ServeProcessError.didNotStart(arguments.first ?? "", text)
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -99,9 +106,9 @@ final class ServeProcess: Sendable {
 }
 
 enum ServeProcessError: Error, CustomStringConvertible {
-    case didNotStart(String)
+    case didNotStart(String, String)
     var description: String {
-        switch self { case .didNotStart(let output): "tessera serve did not start:\n\(output)" }
+        switch self { case .didNotStart(let command, let output): "tessera \(command) did not start:\n\(output)" }
     }
 }
 
