@@ -39,11 +39,25 @@ enum TesseraBinary {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        let (stdout, stderr) = await readToEnd(out, err)
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                      stderr: String(decoding: stderrData, as: UTF8.self))
+        return Output(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// Both pipes read to their end at once (so neither can fill up while the other is read) on
+    /// Dispatch threads: blocking reads on Swift's cooperative pool, two threads on two cores,
+    /// would stall every other test's continuations for as long as the child runs.
+    private static func readToEnd(_ first: Pipe, _ second: Pipe) async -> (String, String) {
+        await withCheckedContinuation { continuation in
+            let group = DispatchGroup()
+            let results = OutputBuffer(), errors = OutputBuffer()
+            for (pipe, buffer) in [(first, results), (second, errors)] {
+                DispatchQueue.global().async(group: group) { buffer.append(pipe.fileHandleForReading.readDataToEndOfFile()) }
+            }
+            group.notify(queue: .global()) {
+                continuation.resume(returning: (results.text, errors.text))
+            }
+        }
     }
 }
 
