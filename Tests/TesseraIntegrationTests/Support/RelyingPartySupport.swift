@@ -11,11 +11,10 @@ import TesseraHummingbird
 /// through a ``TestServer``: `/` is public, `/dashboard` requires a login.
 ///
 /// ```swift
-/// try await TestServer.with { server in
-///     try await TestRelyingParty.with(server) { app in
-///         let browser = Browser()
-///         try await app.logIn(browser)
-///     }
+/// try await TestRelyingParty.with { app in
+///     let browser = Browser()
+///     try await app.logIn(browser)
+///     app.server.ledger.expectNoneLogged()
 /// }
 /// ```
 struct TestRelyingParty: Sendable {
@@ -24,21 +23,15 @@ struct TestRelyingParty: Sendable {
     let store: MemoryOIDCSessionStore
     let transport: CountingTransport
     let oidc: OIDCClient
-    private let group: ServiceGroup
-    private let running: Task<Void, any Error>
+    private let application: RunningApplication
 
     static let cookie = "tessera_rp_session"
 
-    /// Runs `body` against a fresh app whose client is registered at `server`, stopping it afterwards.
-    static func with<Result>(_ server: TestServer, _ body: (TestRelyingParty) async throws -> Result) async throws -> Result {
-        let app = try await start(server)
-        do {
-            let result = try await body(app)
-            await app.stop()
-            return result
-        } catch {
-            await app.stop()
-            throw error
+    /// Runs `body` against a fresh app whose client is registered at a fresh ``TestServer``
+    /// (``server``), stopping both afterwards.
+    static func with<Result>(_ body: (TestRelyingParty) async throws -> Result) async throws -> Result {
+        try await TestServer.with { server in
+            try await using(try await start(server), stop: { await $0.stop() }, body)
         }
     }
 
@@ -71,19 +64,16 @@ struct TestRelyingParty: Sendable {
 
         var logger = Logger(label: "tessera.rp.test")
         logger.logLevel = .trace
-        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                              onServerRunning: { _ in startedContinuation.yield() }, logger: logger)
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        let running = Task { try await group.run() }
-        for await _ in started { break }
+        let application = try await RunningApplication.start(logger: logger) { onRunning in
+            Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+                        onServerRunning: { _ in onRunning() }, logger: logger)
+        }
         return TestRelyingParty(server: server, baseURL: baseURL, store: store, transport: transport, oidc: oidc,
-                                group: group, running: running)
+                                application: application)
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        await application.stop()
     }
 
     func url(_ path: String) -> String { baseURL + path }
@@ -118,11 +108,15 @@ struct TestRelyingParty: Sendable {
         return url("/callback?" + FormURLEncoding.encode(query.map { (name: $0.key, value: $0.value) }))
     }
 
+    /// `/login` and the provider's form, up to the callback URL (not followed).
+    func startedCallbackURL(_ browser: Browser, returnTo: String? = nil) async throws -> String {
+        try await callbackURL(browser, authorizeURL: try await startLogin(browser, returnTo: returnTo).authorizeURL)
+    }
+
     /// A whole login: `/login`, the provider's form, and the callback; returns the callback's response.
     @discardableResult
     func logIn(_ browser: Browser, returnTo: String? = nil) async throws -> HTTPResult {
-        let (authorizeURL, _) = try await startLogin(browser, returnTo: returnTo)
-        let response = try await browser.get(try await callbackURL(browser, authorizeURL: authorizeURL))
+        let response = try await browser.get(try await startedCallbackURL(browser, returnTo: returnTo))
         #expect(response.status == 303, "callback answered \(response.status): \(response.body)")
         _ = await session(of: browser)
         return response

@@ -22,8 +22,7 @@ struct TestServer: Sendable {
     let directory: URL
     /// Every secret the test handed to or got from the server, for the log scan.
     let ledger: SecretLedger
-    private let group: ServiceGroup
-    private let running: Task<Void, any Error>
+    private let application: RunningApplication
 
     static let redirectURI = "http://localhost:3000/callback"
     static let password = "correct horse battery"
@@ -33,15 +32,7 @@ struct TestServer: Sendable {
         configure: (inout ProviderConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
-        let server = try await start(configure: configure)
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
+        try await using(try await start(configure: configure), stop: { await $0.stop() }, body)
     }
 
     static func start(configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> TestServer {
@@ -62,20 +53,15 @@ struct TestServer: Sendable {
         )
         var logger = Logger(label: "tessera.test")
         logger.logLevel = .trace
-        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
-        let app = try provider.application(listen: .init(host: "127.0.0.1", port: port), logger: logger) {
-            startedContinuation.yield()
+        let application = try await RunningApplication.start(logger: logger) { onRunning in
+            try provider.application(listen: .init(host: "127.0.0.1", port: port), logger: logger) { onRunning() }
         }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        let running = Task { try await group.run() }
-        for await _ in started { break }
         return TestServer(provider: provider, baseURL: baseURL, clock: clock, directory: directory,
-                          ledger: SecretLedger(), group: group, running: running)
+                          ledger: SecretLedger(), application: application)
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        await application.stop()
         await provider.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }
