@@ -59,9 +59,11 @@ struct ProviderOptions: ParsableArguments {
         return key
     }
 
-    /// Runs `body` with the provider open, closing it afterwards however `body` ends.
-    func withProvider<Result>(_ body: (Provider) async throws -> Result) async throws -> Result {
-        let provider = try await openProvider(issuer: "http://localhost", logger: makeLogger())
+    /// Runs `body` with the provider open, closing it afterwards however `body` ends. The issuer
+    /// matters only to a command that serves (`demo`); administration signs nothing.
+    func withProvider<Result>(issuer: String = "http://localhost", logger: Logger = makeLogger(),
+                              _ body: (Provider) async throws -> Result) async throws -> Result {
+        let provider = try await openProvider(issuer: issuer, logger: logger)
         do {
             let result = try await body(provider)
             await provider.shutdown()

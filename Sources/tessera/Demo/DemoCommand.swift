@@ -39,8 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
         let providerURL = "http://127.0.0.1:\(providerPort)"
         let appURL = "http://127.0.0.1:\(port)"
         let database = try options.databaseURL()
-        let provider = try await options.openProvider(issuer: providerURL, logger: logger)
-        do {
+        try await options.withProvider(issuer: providerURL, logger: logger) { provider in
             let client = try await Self.registerClient(provider, appURL: appURL)
             let userNote = try await Self.ensureDemoUser(provider)
             let oidc = OIDCClient(
@@ -66,11 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
                 logger: makeLogger("tessera.demo"))
             let group = ServiceGroup(services: [providerApp, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             try await group.run()
-        } catch {
-            await provider.shutdown()
-            throw error
         }
-        await provider.shutdown()
     }
 
     /// A confidential client for the demo app: the seed's client-secret exchange, with PKCE.
