@@ -15,8 +15,16 @@ struct LoginRoutesTests {
         issuer: "https://idp.example", authorizationEndpoint: "https://idp.example/authorize",
         tokenEndpoint: "https://idp.example/oauth/token", jwksURI: "https://idp.example/.well-known/jwks.json")
 
+    /// A store that is down.
+    struct FailingStore: OIDCSessionStore {
+        struct Down: Error {}
+        func load(idHash: String, now: Date) async throws -> OIDCSession? { throw Down() }
+        func save(_ session: OIDCSession, idHash: String, now: Date) async throws { throw Down() }
+        func remove(idHash: String) async throws { throw Down() }
+    }
+
     /// An app with a public home page and a `/private` page behind requireLogin.
-    static func app(redirectURI: String = "http://127.0.0.1:3000/callback", store: MemoryOIDCSessionStore = .init())
+    static func app(redirectURI: String = "http://127.0.0.1:3000/callback", store: any OIDCSessionStore = MemoryOIDCSessionStore())
         -> some ApplicationProtocol
     {
         let client = OIDCClient(provider: .metadata(metadata),
@@ -69,6 +77,25 @@ struct LoginRoutesTests {
             #expect(session.pendingLogins.first?.returnTo == "/private?x=1")
             #expect(session.pendingLogins.first?.authorization.state.unredacted == state)
             #expect(await store.load(idHash: id, now: Date()) == nil, "the store is keyed by the id's hash, never the id")
+        }
+    }
+
+    @Test("each tab's login is kept beside the others in the same session, the newest four")
+    func loginsInSeveralTabs() async throws {
+        let store = MemoryOIDCSessionStore()
+        try await Self.app(store: store).test(.router) { client in
+            let first = try #require(Self.setCookie(try await client.execute(uri: "/login", method: .get)))
+            let cookie = String(first.prefix { $0 != ";" })
+            var states: [String] = []
+            for _ in 0..<5 {
+                let again = try await client.execute(uri: "/login", method: .get, headers: [.cookie: cookie])
+                #expect(Self.setCookie(again)?.hasPrefix(cookie + ";") == true, "the same id, its cookie renewed")
+                states += try #require(FormURLEncoding.decode(URLComponents(string: again.headers[.location] ?? "")?.percentEncodedQuery ?? ""))
+                    .filter { $0.name == "state" }.map(\.value)
+            }
+            let id = String(cookie.dropFirst("tessera_rp_session=".count))
+            let session = try #require(await store.load(idHash: Secret(id).sha256Hex, now: Date()))
+            #expect(session.pendingLogins.map(\.authorization.state.unredacted) == Array(states.suffix(4)))
         }
     }
 
@@ -150,6 +177,21 @@ struct LoginRoutesTests {
             let response = try await client.execute(uri: "/", method: .get, headers: [.cookie: stale])
             #expect(String(buffer: response.body) == "out")
             #expect(Self.setCookie(response)?.contains("Max-Age=0") == true)
+        }
+    }
+
+    @Test("a session store that is down: a 503 page on the login routes, and pages that need no login still work")
+    func storeDown() async throws {
+        try await Self.app(store: FailingStore()).test(.router) { client in
+            let cookie = "tessera_rp_session=" + Secret.random().unredacted
+            for (uri, method) in [("/login", HTTPRequest.Method.get), ("/callback?state=x&code=y", .get), ("/logout", .post)] {
+                let response = try await client.execute(uri: uri, method: method, headers: [.cookie: cookie])
+                #expect(response.status == .serviceUnavailable, "\(uri)")
+                #expect(String(buffer: response.body).contains("LOGIN_SESSIONS_UNAVAILABLE"))
+            }
+            let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+            #expect(home.status == .ok)
+            #expect(String(buffer: home.body) == "out")
         }
     }
 }

@@ -22,14 +22,12 @@ struct CallbackRoute: Sendable {
     func respond(to request: Request, context: some RequestContext) async -> Response {
         let loginPath = sessions.configuration.loginPath
         do {
-            let response = try await finish(request)
-            return response
+            return try await finish(request)
         } catch let failure as LoginFailure {
             context.logger.notice("oidc login failed", metadata: ["error.code": "\(failure.code)"])
             return LoginPages.failure(failure, loginPath: loginPath)
         } catch {
-            context.logger.warning("oidc session store failed", metadata: ["error.type": "\(LoginSessions.code(of: error))"])
-            return LoginPages.failure(.sessionsUnavailable, loginPath: loginPath)
+            return sessions.storeFailurePage(error, logger: context.logger)
         }
     }
 

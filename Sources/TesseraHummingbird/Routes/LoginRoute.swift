@@ -22,8 +22,7 @@ struct LoginRoute: Sendable {
         do {
             found = try await sessions.find(request)
         } catch {
-            context.logger.warning("oidc session store failed", metadata: ["error.type": "\(LoginSessions.code(of: error))"])
-            return LoginPages.failure(.sessionsUnavailable, loginPath: configuration.loginPath)
+            return sessions.storeFailurePage(error, logger: context.logger)
         }
         if found?.session.tokens != nil {
             return .redirect(to: returnTo, status: .seeOther)
@@ -45,12 +44,12 @@ struct LoginRoute: Sendable {
                 found.session.addPendingLogin(login, limit: configuration.maximumPendingLogins)
                 found.session.expiresAt = max(found.session.expiresAt, expiresAt)
                 try await sessions.save(found)
+                response.setCookie(sessions.cookie.setting(found.id, lifetime: configuration.loginTimeout))
             } else {
                 response.setCookie(try await sessions.create(OIDCSession(pendingLogins: [login], expiresAt: expiresAt)))
             }
         } catch {
-            context.logger.warning("oidc session store failed", metadata: ["error.type": "\(LoginSessions.code(of: error))"])
-            return LoginPages.failure(.sessionsUnavailable, loginPath: configuration.loginPath)
+            return sessions.storeFailurePage(error, logger: context.logger)
         }
         return response
     }

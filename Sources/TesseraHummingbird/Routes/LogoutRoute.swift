@@ -38,8 +38,7 @@ struct LogoutRoute: Sendable {
                 }
             }
         } catch {
-            context.logger.warning("oidc session store failed", metadata: ["error.type": "\(LoginSessions.code(of: error))"])
-            return LoginPages.failure(.sessionsUnavailable, loginPath: configuration.loginPath)
+            return sessions.storeFailurePage(error, logger: context.logger)
         }
         var response = Response.redirect(to: destination, status: .seeOther)
         if sessions.cookie.id(in: request) != nil {

@@ -30,8 +30,9 @@ struct LoginSessions: Sendable {
 
     /// A session found through a request's cookie, and the key it is stored under.
     struct Found: Sendable {
-        let idHash: String
+        let id: Secret
         var session: OIDCSession
+        var idHash: String { id.sha256Hex }
     }
 
     var now: Date { configuration.now() }
@@ -39,9 +40,8 @@ struct LoginSessions: Sendable {
     /// The request's session, if its cookie names one that is live.
     func find(_ request: Request) async throws -> Found? {
         guard let id = cookie.id(in: request) else { return nil }
-        let idHash = id.sha256Hex
-        guard let session = try await store.load(idHash: idHash, now: now), !session.isExpired(at: now) else { return nil }
-        return Found(idHash: idHash, session: session)
+        guard let session = try await store.load(idHash: id.sha256Hex, now: now), !session.isExpired(at: now) else { return nil }
+        return Found(id: id, session: session)
     }
 
     func save(_ found: Found) async throws {
@@ -74,7 +74,7 @@ struct LoginSessions: Sendable {
             guard let live = try await find(request) else { return (nil, true) }
             found = live
         } catch {
-            logger.warning("oidc session store failed", metadata: ["error.type": "\(Self.code(of: error))"])
+            Self.logStoreFailure(error, logger: logger)
             return (nil, false)
         }
         guard let tokens = found.session.tokens else { return (nil, false) }
@@ -96,10 +96,20 @@ struct LoginSessions: Sendable {
                 try await save(updated)
                 logger.debug("oidc session tokens refreshed")
             } catch {
-                logger.warning("oidc session store failed", metadata: ["error.type": "\(Self.code(of: error))"])
+                Self.logStoreFailure(error, logger: logger)
             }
         }
         return (fresh, false)
+    }
+
+    /// The page of a route whose session store failed: 503, the failure logged by type.
+    func storeFailurePage(_ error: any Error, logger: Logger) -> Response {
+        Self.logStoreFailure(error, logger: logger)
+        return LoginPages.failure(.sessionsUnavailable, loginPath: configuration.loginPath)
+    }
+
+    static func logStoreFailure(_ error: any Error, logger: Logger) {
+        logger.warning("oidc session store failed", metadata: ["error.type": "\(code(of: error))"])
     }
 
     /// A stable, secret-free name for an error in a log line.
