@@ -36,10 +36,13 @@ struct TestRelyingParty: Sendable {
     }
 
     static func start(_ server: TestServer) async throws -> TestRelyingParty {
-        let port = freeLoopbackPort()
+        try await server.addUser()
+        return try await RunningApplication.onFreePort { port in try await start(server, port: port) }
+    }
+
+    private static func start(_ server: TestServer, port: Int) async throws -> TestRelyingParty {
         let baseURL = "http://127.0.0.1:\(port)"
         let client = try await server.addClient(redirectURIs: [baseURL + "/callback"], postLogoutRedirectURIs: [baseURL + "/"])
-        try await server.addUser()
         let transport = CountingTransport()
         var configuration = ClientConfiguration(clientID: client.id, clientSecret: client.secret, redirectURI: baseURL + "/callback")
         configuration.scope = "openid profile email offline_access"

@@ -37,7 +37,10 @@ struct TestServer: Sendable {
 
     static func start(configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> TestServer {
         LogCapture.installed
-        let port = freeLoopbackPort()
+        return try await RunningApplication.onFreePort { port in try await start(port: port, configure: configure) }
+    }
+
+    private static func start(port: Int, configure: (inout ProviderConfiguration) -> Void) async throws -> TestServer {
         let baseURL = "http://127.0.0.1:\(port)"
         var configuration = ProviderConfiguration(issuer: baseURL)
         configuration.bcryptCost = 4
@@ -53,8 +56,15 @@ struct TestServer: Sendable {
         )
         var logger = Logger(label: "tessera.test")
         logger.logLevel = .trace
-        let application = try await RunningApplication.start(logger: logger) { onRunning in
-            try provider.application(listen: .init(host: "127.0.0.1", port: port), logger: logger) { onRunning() }
+        let application: RunningApplication
+        do {
+            application = try await RunningApplication.start(logger: logger) { onRunning in
+                try provider.application(listen: .init(host: "127.0.0.1", port: port), logger: logger) { onRunning() }
+            }
+        } catch {
+            await provider.shutdown()
+            try? FileManager.default.removeItem(at: directory)
+            throw error
         }
         return TestServer(provider: provider, baseURL: baseURL, clock: clock, directory: directory,
                           ledger: SecretLedger(), application: application)
