@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
-import TesseraClient
+@testable import TesseraClient
 import TesseraCore
 @testable import TesseraHummingbird
 
@@ -24,11 +24,12 @@ struct LoginRoutesTests {
     }
 
     /// An app with a public home page and a `/private` page behind requireLogin.
-    static func app(redirectURI: String = "http://127.0.0.1:3000/callback", store: any OIDCSessionStore = MemoryOIDCSessionStore())
-        -> some ApplicationProtocol
+    static func app(redirectURI: String = "http://127.0.0.1:3000/callback", store: any OIDCSessionStore = MemoryOIDCSessionStore(),
+                    metadata: ProviderMetadata = metadata) -> some ApplicationProtocol
     {
-        let client = OIDCClient(provider: .metadata(metadata),
-                                configuration: ClientConfiguration(clientID: "app", clientSecret: Secret("s3cr3t"), redirectURI: redirectURI))
+        var configuration = ClientConfiguration(clientID: "app", clientSecret: Secret("s3cr3t"), redirectURI: redirectURI)
+        configuration.requestTimeout = .milliseconds(500)
+        let client = OIDCClient(provider: .metadata(metadata), configuration: configuration)
         let login = OIDCLogin(client: client, store: store, context: BasicOIDCRequestContext.self)
         let router = Router(context: BasicOIDCRequestContext.self)
         router.add(middleware: login.sessionMiddleware)
@@ -193,5 +194,35 @@ struct LoginRoutesTests {
             #expect(home.status == .ok)
             #expect(String(buffer: home.body) == "out")
         }
+    }
+
+    @Test("a refresh that cannot reach the provider keeps the session and its tokens, for a later request to refresh")
+    func refreshDeferredWhenProviderDown() async throws {
+        // Port 9 (discard) on loopback: nothing listens, so the refresh fails within the request timeout.
+        let down = ProviderMetadata(issuer: "http://127.0.0.1:9", authorizationEndpoint: "http://127.0.0.1:9/authorize",
+                                    tokenEndpoint: "http://127.0.0.1:9/oauth/token", jwksURI: "http://127.0.0.1:9/jwks")
+        let store = MemoryOIDCSessionStore()
+        let id = Secret.random()
+        let response = TokenResponse(accessToken: Secret("expiring-access-token"), expiresIn: 10, refreshToken: Secret("refresh-token"))
+        let tokens = TokenSet(response: response, idTokenClaims: nil, receivedAt: Date())
+        await store.save(OIDCSession(tokens: tokens, expiresAt: Date().addingTimeInterval(3_600)), idHash: id.sha256Hex, now: Date())
+        try await Self.app(store: store, metadata: down).test(.router) { client in
+            let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: "tessera_rp_session=" + id.unredacted])
+            #expect(String(buffer: home.body) == "in")
+            #expect(Self.setCookie(home) == nil)
+            #expect(await store.load(idHash: id.sha256Hex, now: Date())?.tokens == tokens)
+        }
+    }
+
+    @Test("what ends a session on a failed refresh: the provider's refusal or an untrustworthy answer, not an outage")
+    func transientRefreshFailures() {
+        #expect(!LoginSessions.isTransient(OAuthError(.invalidGrant)))
+        #expect(!LoginSessions.isTransient(OAuthError(.invalidClient)))
+        #expect(LoginSessions.isTransient(OAuthError(.serverError)))
+        #expect(LoginSessions.isTransient(OAuthError(.temporarilyUnavailable)))
+        #expect(LoginSessions.isTransient(ClientError(.timeout, "")))
+        #expect(LoginSessions.isTransient(ClientError(.transportFailed, "")))
+        #expect(!LoginSessions.isTransient(ClientError(.subjectMismatch, "")))
+        #expect(!LoginSessions.isTransient(ClientError(.invalidSignature, "")))
     }
 }

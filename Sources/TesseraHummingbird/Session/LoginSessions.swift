@@ -65,8 +65,8 @@ struct LoginSessions: Sendable {
     /// expire (through ``OIDCClient/validTokens(_:)``: one refresh however many requests race).
     ///
     /// A refresh the provider refuses (a revoked or expired refresh token) ends the session, and
-    /// the returned `clearCookie` says to forget its cookie; a provider that cannot be reached
-    /// leaves the tokens as they are, to be refreshed by a later request.
+    /// the returned `clearCookie` says to forget its cookie; a provider that cannot be reached or
+    /// fails (5xx) leaves the tokens as they are, to be refreshed by a later request.
     func resolve(_ request: Request, logger: Logger) async -> (tokens: TokenSet?, clearCookie: Bool) {
         guard cookie.id(in: request) != nil else { return (nil, false) }
         let found: Found
@@ -81,8 +81,8 @@ struct LoginSessions: Sendable {
         let fresh: TokenSet
         do {
             fresh = try await client.validTokens(tokens)
-        } catch let error as ClientError where error.code == .timeout || error.code == .transportFailed {
-            logger.warning("oidc refresh deferred: provider unreachable", metadata: ["error.code": "\(error.code)"])
+        } catch where Self.isTransient(error) {
+            logger.warning("oidc refresh deferred: provider unavailable", metadata: ["error.code": "\(Self.code(of: error))"])
             return (tokens, false)
         } catch {
             logger.notice("oidc session ended: refresh refused", metadata: ["error.code": "\(Self.code(of: error))"])
@@ -110,6 +110,17 @@ struct LoginSessions: Sendable {
 
     static func logStoreFailure(_ error: any Error, logger: Logger) {
         logger.warning("oidc session store failed", metadata: ["error.type": "\(code(of: error))"])
+    }
+
+    /// Whether a refresh failed for a reason that may pass (the provider down, overloaded, or
+    /// answering garbage) rather than because the provider refused it (`invalid_grant`) or its
+    /// answer failed a check: the former keeps the session, the latter ends it.
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case let error as OAuthError: error.status >= 500
+        case let error as ClientError: [.timeout, .transportFailed, .malformedResponse].contains(error.code)
+        default: true
+        }
     }
 
     /// A stable, secret-free name for an error in a log line.
