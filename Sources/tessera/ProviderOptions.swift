@@ -78,9 +78,11 @@ struct ProviderOptions: ParsableArguments {
         return key
     }
 
-    /// Runs `body` with the provider open, closing it afterwards however `body` ends.
-    func withProvider<Result>(_ body: (Provider) async throws -> Result) async throws -> Result {
-        try await using(try await openProvider(issuer: "http://localhost", logger: makeLogger()), close: { await $0.shutdown() }, body)
+    /// Runs `body` with the provider open, closing it afterwards however `body` ends. The issuer
+    /// matters only to a command that serves (`demo`); administration signs nothing.
+    func withProvider<Result>(issuer: String = "http://localhost", logger: Logger = makeLogger(),
+                              _ body: (Provider) async throws -> Result) async throws -> Result {
+        try await using(try await openProvider(issuer: issuer, logger: logger), close: { await $0.shutdown() }, body)
     }
 
     /// Opens the provider against the configured database; the master key is read (or created)

@@ -6,6 +6,6 @@ struct TesseraCommand: AsyncParsableCommand {
         commandName: "tessera",
         abstract: "An OAuth 2.0 / OpenID Connect provider and relying-party library.",
         subcommands: [ServeCommand.self, ClientsCommand.self, APIsCommand.self, UsersCommand.self, KeysCommand.self,
-                      MigrateCommand.self, GCCommand.self]
+                      MigrateCommand.self, GCCommand.self, DemoCommand.self]
     )
 }

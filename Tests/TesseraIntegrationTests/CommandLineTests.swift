@@ -54,6 +54,9 @@ struct CommandLineTests {
         ["serve", "--key-rotation-days", "0"],
         ["clients", "add", "--name", "m", "--grant-type", "client_credentials", "--public"],
         ["clients", "add", "--name", "m", "--grant-type", "password"],
+        ["demo", "--port", "0"],
+        ["demo", "--provider-port", "70000"],
+        ["demo", "--port", "9000", "--provider-port", "9000"],
         ["no-such-command"],
     ])
     func badInput(arguments: [String]) async throws {

@@ -32,7 +32,9 @@ struct DatabaseCommandTests {
         try await withTemporaryDirectory { directory in
             let started = ContinuousClock.now
             let output = try await TesseraBinary.run(arguments + ["--database", url], directory: directory)
-            #expect(ContinuousClock.now - started < .seconds(8))
+            // The 2 s connect timeout is what the message below names; the wall-clock bound only
+            // proves the command does not hang, with room for a debug binary on a busy machine.
+            #expect(ContinuousClock.now - started < .seconds(30))
             #expect(output.status != 0)
             let lines = output.stderr.split(separator: "\n")
             #expect(lines.count == 1, "stderr: \(output.stderr)")

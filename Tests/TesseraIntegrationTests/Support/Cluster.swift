@@ -43,7 +43,7 @@ struct Cluster: Sendable {
                 let cluster = Cluster(nodes: nodes, issuer: issuer, database: database, environment: environment,
                                       ledger: SecretLedger(), directory: directory)
                 cluster.ledger.record(Secret(masterKey))
-                return try await withCleanup { try await body(cluster) } cleanup: { await cluster.stop() }
+                return try await using(cluster, stop: { await $0.stop() }, body)
             }
         }
     }

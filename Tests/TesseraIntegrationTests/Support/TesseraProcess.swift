@@ -39,27 +39,48 @@ enum TesseraBinary {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        let (stdout, stderr) = await readToEnd(out, err)
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                      stderr: String(decoding: stderrData, as: UTF8.self))
+        return Output(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// Both pipes read to their end at once (so neither can fill up while the other is read) on
+    /// Dispatch threads: blocking reads on Swift's cooperative pool, two threads on two cores,
+    /// would stall every other test's continuations for as long as the child runs.
+    private static func readToEnd(_ first: Pipe, _ second: Pipe) async -> (String, String) {
+        await withCheckedContinuation { continuation in
+            let group = DispatchGroup()
+            let results = OutputBuffer(), errors = OutputBuffer()
+            for (pipe, buffer) in [(first, results), (second, errors)] {
+                DispatchQueue.global().async(group: group) { buffer.append(pipe.fileHandleForReading.readDataToEndOfFile()) }
+            }
+            group.notify(queue: .global()) {
+                continuation.resume(returning: (results.text, errors.text))
+            }
+        }
     }
 }
 
-/// A `tessera serve` child process, its output captured whole for the log scan.
+/// A long-running `tessera` child process (`serve`, `demo`), its output captured whole for the log scan.
 final class ServeProcess: Sendable {
     let process: Process
     let baseURL: String
     private let output = OutputBuffer()
 
-    /// Starts `tessera serve` on `port` (a free one by default) and waits until it prints its
-    /// serving line.
-    init(arguments: [String], environment: [String: String] = [:], directory: URL? = nil, port: Int = freeLoopbackPort()) async throws {
-        baseURL = "http://127.0.0.1:\(port)"
+    /// Starts `tessera serve` on a free port and waits until it prints its serving line.
+    convenience init(arguments: [String], environment: [String: String] = [:], directory: URL? = nil, port: Int? = nil) async throws {
+        let port = port ?? freeLoopbackPort()
+        try await self.init(launching: ["serve", "--port", "\(port)"] + arguments, baseURL: "http://127.0.0.1:\(port)",
+                            readyLine: "tessera: serving ", environment: environment, directory: directory)
+    }
+
+    /// Starts `tessera arguments…` and waits until its output contains `readyLine`.
+    init(launching arguments: [String], baseURL: String, readyLine: String, environment: [String: String] = [:],
+         directory: URL? = nil) async throws {
+        self.baseURL = baseURL
         process = Process()
         process.executableURL = TesseraBinary.url
-        process.arguments = ["serve", "--port", "\(port)"] + arguments
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["TESSERA_BCRYPT_COST": "4"]) { $1 }.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = directory }
         let pipe = Pipe()
@@ -72,9 +93,9 @@ final class ServeProcess: Sendable {
         }
         try process.run()
         let deadline = Date().addingTimeInterval(30)
-        while !text.contains("tessera: serving ") {
+        while !text.contains(readyLine) {
             guard process.isRunning, Date() < deadline else {
-                throw ServeProcessError.didNotStart(text)
+                throw ServeProcessError.didNotStart(arguments.first ?? "", text)
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -109,9 +130,9 @@ final class ServeProcess: Sendable {
 }
 
 enum ServeProcessError: Error, CustomStringConvertible {
-    case didNotStart(String)
+    case didNotStart(String, String)
     var description: String {
-        switch self { case .didNotStart(let output): "tessera serve did not start:\n\(output)" }
+        switch self { case .didNotStart(let command, let output): "tessera \(command) did not start:\n\(output)" }
     }
 }
 

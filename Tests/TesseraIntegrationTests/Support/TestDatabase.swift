@@ -55,7 +55,7 @@ struct TestDatabase: Sendable {
     /// Runs `body` with a fresh database, dropping it afterwards however `body` ends.
     static func with<Result>(_ engine: TestEngine, _ body: (TestDatabase) async throws -> Result) async throws -> Result {
         let database = try await create(engine)
-        return try await withCleanup { try await body(database) } cleanup: { await database.drop() }
+        return try await using(database, stop: { await $0.drop() }, body)
     }
 
     func drop() async { await cleanup() }
@@ -63,7 +63,7 @@ struct TestDatabase: Sendable {
     /// A store of its own on this database, shut down after `body`.
     func withStore<Result>(_ body: (SQLStore) async throws -> Result) async throws -> Result {
         let store = try await SQLStore.open(url)
-        return try await withCleanup { try await body(store) } cleanup: { await store.shutdown() }
+        return try await using(store, stop: { await $0.shutdown() }, body)
     }
 }
 
@@ -102,11 +102,7 @@ enum TestPostgres {
     static func rows(_ query: PostgresQuery, in url: String) async throws -> [PostgresRow] {
         let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        return try await withCleanup {
-            try await connection.query(query, logger: logger).collect()
-        } cleanup: {
-            try? await connection.close()
-        }
+        return try await using(connection, stop: { try? await $0.close() }) { try await $0.query(query, logger: logger).collect() }
     }
 
     private static let logger: Logger = {
@@ -122,17 +118,4 @@ enum TestPostgresError: Error, CustomStringConvertible {
     var description: String {
         "TESSERA_TEST_POSTGRES_URL is not set, and CI must run every PostgreSQL case: run the tests with scripts/test, which starts a server"
     }
-}
-
-/// Runs `body`, then `cleanup` however `body` ended: the one shape of every `with…` helper here.
-func withCleanup<Result>(_ body: () async throws -> Result, cleanup: () async -> Void) async throws -> Result {
-    let result: Result
-    do {
-        result = try await body()
-    } catch {
-        await cleanup()
-        throw error
-    }
-    await cleanup()
-    return result
 }

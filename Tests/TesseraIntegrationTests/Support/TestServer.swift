@@ -22,8 +22,7 @@ struct TestServer: ProviderUnderTest {
     let clock: ManualClock
     let database: TestDatabase
     let ledger: SecretLedger
-    private let group: ServiceGroup
-    private let running: Task<Void, any Error>
+    private let application: RunningApplication
 
     static let redirectURI = "http://localhost:3000/callback"
     static let password = "correct horse battery"
@@ -34,13 +33,15 @@ struct TestServer: ProviderUnderTest {
         configure: (inout ProviderConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
-        let server = try await start(engine, configure: configure)
-        return try await withCleanup { try await body(server) } cleanup: { await server.stop() }
+        try await using(try await start(engine, configure: configure), stop: { await $0.stop() }, body)
     }
 
     static func start(_ engine: TestEngine, configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> TestServer {
         LogCapture.installed
-        let port = freeLoopbackPort()
+        return try await RunningApplication.onFreePort { port in try await start(engine, port: port, configure: configure) }
+    }
+
+    private static func start(_ engine: TestEngine, port: Int, configure: (inout ProviderConfiguration) -> Void) async throws -> TestServer {
         let baseURL = "http://127.0.0.1:\(port)"
         var configuration = ProviderConfiguration(issuer: baseURL)
         configuration.bcryptCost = 4
@@ -61,34 +62,22 @@ struct TestServer: ProviderUnderTest {
         }
         var logger = Logger(label: "tessera.test")
         logger.logLevel = .trace
-        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
-        let app = try provider.application(listen: .init(host: "127.0.0.1", port: port), logger: logger) {
-            startedContinuation.yield()
-        }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        let running = Task {
-            // Ends the wait below should the server stop before it ever runs (a port taken).
-            defer { startedContinuation.finish() }
-            try await group.run()
-        }
-        var didStart = false
-        for await _ in started {
-            didStart = true
-            break
-        }
-        guard didStart else {
-            let failure = await running.result
+        let application: RunningApplication
+        do {
+            application = try await RunningApplication.start(logger: logger) { onRunning in
+                try provider.application(listen: .init(host: "127.0.0.1", port: port), logger: logger) { onRunning() }
+            }
+        } catch {
             await provider.shutdown()
             await database.drop()
-            throw TestServerError.didNotStart(port: port, String(describing: failure))
+            throw error
         }
         return TestServer(provider: provider, baseURL: baseURL, clock: clock, database: database,
-                          ledger: SecretLedger(), group: group, running: running)
+                          ledger: SecretLedger(), application: application)
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        await application.stop()
         await provider.shutdown()
         await database.drop()
     }

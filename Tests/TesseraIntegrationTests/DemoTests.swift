@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import TesseraCore
+
+/// `tessera demo`: the provider and the example app in one process, clicked through over HTTP
+/// with the Browser helper (the real browser's run is DemoBrowserTests).
+@Suite("tessera demo")
+struct DemoTests {
+    /// home → /login → the provider's form → /callback → /dashboard → logout → /dashboard refused.
+    /// Returns the secrets the browser saw on the way (codes, states, session ids).
+    static func clickThrough(_ demo: DemoProcess, email: String, password: String) async throws -> [String] {
+        let browser = Browser()
+        var seen: [String] = []
+        let home = try await browser.get(demo.appURL + "/")
+        #expect(home.status == 200)
+        #expect(home.body.contains("href=\"/login?return_to=%2Fdashboard\""))
+
+        let login = try await browser.get(demo.appURL + "/login?return_to=%2Fdashboard")
+        let authorize = try #require(login.location)
+        #expect(authorize.hasPrefix(demo.providerURL + "/authorize?"))
+        let page = try await browser.get(authorize)
+        let form = try #require(LoginForm(html: page.body), "no login form: \(page.status) \(page.body)")
+        let submitted = try await browser.post(demo.providerURL + "/login", form: [
+            ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest), ("email", email), ("password", password),
+        ])
+        let callback = try #require(submitted.location, "the provider refused the login: \(submitted.status)")
+        #expect(callback.hasPrefix(demo.appURL + "/callback?"))
+        seen += [submitted.locationQuery["code"], submitted.locationQuery["state"], browser.cookie("tessera_rp_session")].compactMap { $0 }
+
+        let back = try await browser.get(callback)
+        #expect(back.status == 303)
+        #expect(back.location == "/dashboard")
+        seen += [browser.cookie("tessera_rp_session")].compactMap { $0 }
+        let dashboard = try await browser.get(demo.appURL + "/dashboard")
+        #expect(dashboard.status == 200)
+        #expect(dashboard.body.contains("<strong id=\"email\">\(email)</strong>"))
+        #expect(dashboard.body.contains("The access token expires"))
+        #expect(!dashboard.body.contains("eyJ"), "a JWT on the dashboard")
+        #expect(!seen.contains { dashboard.body.contains($0) })
+
+        let logout = try await browser.post(demo.appURL + "/logout", form: [])
+        let endSession = try #require(logout.location)
+        #expect(endSession.hasPrefix(demo.providerURL + "/oidc/logout?"))
+        let ended = try await browser.get(endSession)
+        #expect(ended.location == demo.appURL + "/", "the provider returns to the registered post-logout URI")
+        let refused = try await browser.get(demo.appURL + "/dashboard")
+        #expect(refused.status == 302)
+        #expect(refused.location == "/login?return_to=%2Fdashboard")
+        return seen
+    }
+
+    @Test("demo: prints how to log in, the whole cycle works, nothing secret in its output, SIGTERM exits 0; a restart on the same database logs in the same demo user and existing users")
+    func demoEndToEnd() async throws {
+        try await withTemporaryDirectory { directory in
+            let demo = try await DemoProcess.start(directory: directory)
+            #expect(demo.email == "demo@example.com")
+            #expect(demo.password == "tessera-demo")
+            var seen = try await Self.clickThrough(demo, email: demo.email, password: demo.password)
+            #expect(await demo.process.terminate() == 0, "\(demo.process.text)")
+
+            let added = try await TesseraBinary.run(["users", "add", "--email", "erin@example.com", "--password", "erin's password",
+                                                     "--database", "sqlite://\(directory.path)/tessera.sqlite"])
+            #expect(added.status == 0, "\(added.stderr)")
+            let again = try await DemoProcess.start(directory: directory)
+            #expect(again.email == demo.email && again.password == demo.password)
+            seen += try await Self.clickThrough(again, email: demo.email, password: demo.password)
+            seen += try await Self.clickThrough(again, email: "erin@example.com", password: "erin's password")
+            #expect(await again.process.terminate() == 0, "\(again.process.text)")
+
+            let output = demo.process.text + again.process.text
+            #expect(!seen.isEmpty)
+            #expect(!seen.contains { output.contains($0) }, "a code, state or session id reached the demo's output")
+        }
+    }
+}

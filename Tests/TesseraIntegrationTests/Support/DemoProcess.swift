@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// `tessera demo` as a child process on free ports, over a database in `directory`, with what it
+/// printed: the app's and the provider's URLs and the credentials to log in with.
+struct DemoProcess {
+    let process: ServeProcess
+    let appURL: String
+    let providerURL: String
+    let email: String
+    let password: String
+
+    static func start(directory: URL) async throws -> DemoProcess {
+        for _ in 1..<3 {
+            do {
+                return try await start(directory: directory, appPort: freeLoopbackPort(), providerPort: freeLoopbackPort())
+            } catch ServeProcessError.didNotStart(_, let output) where output.contains("Address already in use") || output.contains("must differ") {
+                continue   // a port picked free was taken before the demo bound it: try others
+            }
+        }
+        return try await start(directory: directory, appPort: freeLoopbackPort(), providerPort: freeLoopbackPort())
+    }
+
+    private static func start(directory: URL, appPort: Int, providerPort: Int) async throws -> DemoProcess {
+        let process = try await ServeProcess(
+            launching: ["demo", "--port", "\(appPort)", "--provider-port", "\(providerPort)",
+                        "--database", "sqlite://\(directory.path)/tessera.sqlite"],
+            baseURL: "http://127.0.0.1:\(appPort)", readyLine: "tessera demo: open ", directory: directory)
+        let output = process.text
+        #expect(output.contains("tessera demo: open http://127.0.0.1:\(appPort)/"), "\(output)")
+        #expect(output.contains("tessera demo: provider http://127.0.0.1:\(providerPort) "), "\(output)")
+        // "log in as EMAIL, password PASSWORD (or as any user of the database)"
+        let line = try #require(output.split(separator: "\n").first { $0.contains("tessera demo: log in as ") }, "\(output)")
+        let words = line.split(separator: " ")
+        let email = try #require(words.firstIndex(of: "as").map { String(words[$0 + 1].dropLast()) })
+        let password = try #require(words.firstIndex(of: "password").map { String(words[$0 + 1]) })
+        return DemoProcess(process: process, appURL: process.baseURL, providerURL: "http://127.0.0.1:\(providerPort)",
+                           email: email, password: password)
+    }
+}
