@@ -63,15 +63,8 @@ struct IntrospectEndpoint: Sendable {
                 }
             }
             return .json(Introspection.inactive)
-        } catch let failure as ClientAuthenticator.Failure {
-            return failure.error.response(challenge: failure.triedBasic ? #"Basic realm="tessera""# : nil)
-        } catch let error as OAuthError {
-            return error.response()
-        } catch is OAuthRequestBody.TooLarge {
-            return OAuthRequestBody.tooLargeResponse
         } catch {
-            context.logger.error("introspection failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
-            return OAuthError(.serverError, "The request could not be completed; try again.").response()
+            return OAuthFailureResponse.response(for: error, operation: "introspection", logger: context.logger)
         }
     }
 

@@ -39,15 +39,8 @@ struct RevokeEndpoint: Sendable {
                 _ = try await revokeAccess()
             }
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
-        } catch let failure as ClientAuthenticator.Failure {
-            return failure.error.response(challenge: failure.triedBasic ? #"Basic realm="tessera""# : nil)
-        } catch let error as OAuthError {
-            return error.response()
-        } catch is OAuthRequestBody.TooLarge {
-            return OAuthRequestBody.tooLargeResponse
         } catch {
-            context.logger.error("revocation failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
-            return OAuthError(.serverError, "The request could not be completed; try again.").response()
+            return OAuthFailureResponse.response(for: error, operation: "revocation", logger: context.logger)
         }
     }
 }

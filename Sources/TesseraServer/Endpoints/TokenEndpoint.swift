@@ -35,17 +35,9 @@ struct TokenEndpoint: Sendable {
             let response = try await handler.respond(to: tokenRequest, client: client)
             TokenMetrics.issued(handler.grantType.rawValue)
             return .json(response)
-        } catch let failure as ClientAuthenticator.Failure {
-            TokenMetrics.refused(failure.error.code.rawValue)
-            return failure.error.response(challenge: failure.triedBasic ? #"Basic realm="tessera""# : nil)
-        } catch let error as OAuthError {
-            TokenMetrics.refused(error.code.rawValue)
-            return error.response(challenge: error.code == .invalidClient && triedBasic ? #"Basic realm="tessera""# : nil)
-        } catch is OAuthRequestBody.TooLarge {
-            return OAuthRequestBody.tooLargeResponse
         } catch {
-            context.logger.error("token request failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
-            return OAuthError(.serverError, "The request could not be completed; try again.").response()
+            TokenMetrics.refused(OAuthFailureResponse.code(of: error).rawValue)
+            return OAuthFailureResponse.response(for: error, triedBasic: triedBasic, operation: "token request", logger: context.logger)
         }
     }
 }
