@@ -61,3 +61,29 @@ struct SecretTests {
         #expect(ConstantTime.equals("", ""))
     }
 }
+
+@Suite("Base64url (RFC 4648 §5)")
+struct Base64URLTests {
+    @Test("the RFC 4648 §10 vectors, in the url-safe alphabet without padding", arguments: [
+        ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
+    ])
+    func vectors(plain: String, encoded: String) {
+        #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+        #expect(Base64URL.decode(encoded) == Array(plain.utf8))
+    }
+
+    @Test("the url-safe characters, round trips of every length, and padding accepted")
+    func alphabet() {
+        #expect(Base64URL.encode([0xFB, 0xFF, 0xBF]) == "-_-_")
+        for length in 0..<70 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+        }
+        #expect(Base64URL.decode("Zm8=") == Array("fo".utf8))
+    }
+
+    @Test("anything outside the alphabet is refused", arguments: ["Zm9v+", "Zm/v", "Z", "Zm 9v", "é"])
+    func refused(text: String) {
+        #expect(Base64URL.decode(text) == nil)
+    }
+}

@@ -4,18 +4,18 @@ public import SQLKit
 /// The embedded engine: one SQLite file in WAL mode.
 ///
 /// SQLite allows one writer at a time, so every transaction goes through a single writer
-/// connection, lent to one task at a time; reads use a few connections of their own, which WAL
-/// lets run beside the writer. `busy_timeout` covers other processes (`tessera clients add`
+/// connection, which commits them in groups (see ``GroupCommitWriter``); reads use a few
+/// connections of their own, which WAL lets run beside the writer. `busy_timeout` covers other processes (`tessera clients add`
 /// while `tessera serve` runs) writing to the same file. Statements run inline on the leasing
 /// task with cached prepared statements (see ``SQLiteConnection``).
 public final class SQLiteEngine: SQLEngine {
     public var flavor: SQLFlavor { .sqlite }
 
-    private let writer: AsyncResourcePool<SQLiteConnection>
+    private let writer: GroupCommitWriter
     private let readers: AsyncResourcePool<SQLiteConnection>
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
-        self.writer = AsyncResourcePool([writer])
+        self.writer = GroupCommitWriter(database: SQLiteSQLDatabase(connection: writer, logger: Self.logger))
         self.readers = AsyncResourcePool(readers)
     }
 
@@ -40,10 +40,7 @@ public final class SQLiteEngine: SQLEngine {
     }
 
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await writer.withResource { connection in
-            // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
-            try await SQLiteSQLDatabase(connection: connection, logger: Self.logger).runTransaction(begin: "BEGIN IMMEDIATE", body)
-        }
+        try await writer.transaction(body)
     }
 
     public func withMigrationLock<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
