@@ -134,6 +134,8 @@ struct StorageTests {
             let firstAccess = try #require(first.json["access_token"] as? String)
             let firstRefresh = try #require(first.json["refresh_token"] as? String)
             #expect(try await Self.counts(store) == ["grants": 2, "access_tokens": 1, "refresh_tokens": 1, "login_sessions": 1])
+            // …and one failed login, counted against the account and the address.
+            #expect(try await LoginDefenceTests.attempt(server, client: client, email: "alice@example.com", password: "wrong").status == 401)
 
             server.clock.advance(by: 120)
             #expect(try await store.collectExpired(at: server.clock.wallClock.now()) == CollectedRows(grants: 1))
@@ -142,7 +144,7 @@ struct StorageTests {
             server.clock.advance(by: 86_400)
             let refreshed = try await server.refresh(firstRefresh, client: client)
             let secondAccess = try #require(refreshed.json["access_token"] as? String)
-            #expect(try await store.collectExpired(at: server.clock.wallClock.now()) == CollectedRows(accessTokens: 1))
+            #expect(try await store.collectExpired(at: server.clock.wallClock.now()) == CollectedRows(accessTokens: 1, loginFailures: 2))
             #expect(try await server.userInfo(secondAccess).status == 200)
             TokenEndpointErrorTests.expectError(try await server.refresh(firstRefresh, client: client), "invalid_grant")
 

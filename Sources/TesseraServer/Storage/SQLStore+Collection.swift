@@ -6,19 +6,21 @@ public struct CollectedRows: Sendable, Equatable, CustomStringConvertible {
     public var refreshTokens: Int
     public var grants: Int
     public var sessions: Int
+    public var loginFailures: Int
 
-    public init(accessTokens: Int = 0, refreshTokens: Int = 0, grants: Int = 0, sessions: Int = 0) {
+    public init(accessTokens: Int = 0, refreshTokens: Int = 0, grants: Int = 0, sessions: Int = 0, loginFailures: Int = 0) {
         self.accessTokens = accessTokens
         self.refreshTokens = refreshTokens
         self.grants = grants
         self.sessions = sessions
+        self.loginFailures = loginFailures
     }
 
-    public var total: Int { accessTokens + refreshTokens + grants + sessions }
+    public var total: Int { accessTokens + refreshTokens + grants + sessions + loginFailures }
 
     public var description: String {
         "\(total) expired rows removed (\(accessTokens) access tokens, \(refreshTokens) refresh tokens, "
-            + "\(grants) grants and codes, \(sessions) login sessions)"
+            + "\(grants) grants and codes, \(sessions) login sessions, \(loginFailures) login-failure counts)"
     }
 }
 
@@ -60,7 +62,17 @@ extension SQLStore {
                 if removed < batchSize { break }
             }
         }
+        collected.loginFailures = try await forgetLoginFailures(before: now - LoginThrottlePolicy().memory, at: now)
         return collected
+    }
+
+    /// Failure counts nobody added to within the throttle's memory and no longer blocking anyone.
+    private func forgetLoginFailures(before cutoff: Int, at now: Int) async throws -> Int {
+        try await engine.transaction { database in
+            try await database.raw("""
+                DELETE FROM login_failures WHERE last_failure_at < \(bind: cutoff) AND blocked_until < \(bind: now) RETURNING throttle_key
+                """).all().count
+        }
     }
 
     private func deleteBatch(of collectable: Collectable, expiredBefore now: Int, limit: Int, attempts: Int = 3) async throws -> Int {
