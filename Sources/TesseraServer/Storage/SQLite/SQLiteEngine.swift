@@ -13,36 +13,38 @@ public final class SQLiteEngine: SQLEngine {
 
     private let writer: GroupCommitWriter
     private let readers: AsyncResourcePool<SQLiteConnection>
+    private let checkpointer: WALCheckpointer
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], checkpointer: SQLiteConnection) {
         self.writer = GroupCommitWriter(database: SQLiteSQLDatabase(connection: writer, logger: Self.logger))
         self.readers = AsyncResourcePool(readers)
+        self.checkpointer = WALCheckpointer(connection: checkpointer)
     }
 
     private static let logger = Logger(label: "tessera.sqlite")
 
     /// Every connection's settings. WAL lets readers run beside the writer; NORMAL syncs only at
     /// checkpoints (a crash of the process loses nothing; a power cut, the last commits). The
-    /// group commit's savepoints keep their journals in memory; 16 MB of page cache holds the
-    /// hot B-tree pages; checkpoints come every 8,192 pages (32 MB) rather than every 1,000, so
-    /// a page rewritten by many commits is copied into the database once.
+    /// group commit's savepoints keep their journals in memory; 8 MB of page cache each holds the
+    /// hot B-tree pages; no connection checkpoints on commit — ``WALCheckpointer`` does, in the
+    /// background.
     private static let pragmas = [
         "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-        "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16384", "PRAGMA wal_autocheckpoint = 8192",
+        "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -8192", "PRAGMA wal_autocheckpoint = 0",
     ]
 
     /// Opens (creating when missing) the database at `path`.
     public static func open(path: String, readerCount: Int = 2) async throws -> SQLiteEngine {
         // Connections close themselves when released, also when opening fails part-way.
         var connections: [SQLiteConnection] = []
-        for _ in 0..<(1 + readerCount) {
+        for _ in 0..<(2 + readerCount) {
             let connection = try SQLiteConnection(path: path)
             for pragma in pragmas {
                 try connection.execute(pragma, binds: []) { _ in }
             }
             connections.append(connection)
         }
-        return SQLiteEngine(writer: connections[0], readers: Array(connections.dropFirst()))
+        return SQLiteEngine(writer: connections[0], readers: Array(connections.dropFirst(2)), checkpointer: connections[1])
     }
 
     public func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
@@ -58,6 +60,9 @@ public final class SQLiteEngine: SQLEngine {
         try await transaction(body)
     }
 
-    /// Connections close when the engine is released; nothing to wait for.
-    public func shutdown() async {}
+    /// Stops the checkpoints; connections close when the engine is released (the last one to
+    /// close checkpoints what is left).
+    public func shutdown() async {
+        await checkpointer.stop()
+    }
 }
