@@ -58,7 +58,9 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         case .sqlite(let path): return "sqlite://\(path)"
         case .postgres(let url):
             guard var components = URLComponents(string: url) else { return "postgres://…" }
-            if components.password != nil { components.password = "<redacted>" }
+            guard components.password != nil else { return components.string ?? "postgres://…" }
+            // A placeholder without characters URLComponents would percent-encode, so it reads as one.
+            components.password = "REDACTED"
             return components.string ?? "postgres://…"
         }
     }
