@@ -23,6 +23,7 @@ struct ConfigurationTests {
         #expect(DatabaseURL.sqlite(path: "/srv/t/db.sqlite").defaultMasterKeyPath == "/srv/t/tessera.key")
         #expect(DatabaseURL.sqlite(path: "db.sqlite").defaultMasterKeyPath == "tessera.key")
         #expect(!DatabaseURL.postgres(url: "postgres://u:hunter2@db/t").description.contains("hunter2"))
+        #expect(DatabaseURL.postgres(url: "postgres://u:hunter2@db/t").description == "postgres://u:REDACTED@db/t")
     }
 
     @Test("a master key is exactly 32 bytes of base64")
