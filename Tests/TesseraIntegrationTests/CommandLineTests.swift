@@ -138,10 +138,7 @@ struct CommandLineTests {
             #expect(server.text.contains("tessera: serving \(server.baseURL)"))
             let ledger = SecretLedger()
 
-            let created = try await TesseraBinary.run(["clients", "add", "--name", "CLI App", "--redirect-uri", TestServer.redirectURI,
-                                                       "--json", "--database", database])
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
-            let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            let client = try await TesseraBinary.addClient(["--name", "CLI App", "--redirect-uri", TestServer.redirectURI], database: database)
             ledger.record(client.secret)
             let added = try await TesseraBinary.run(["users", "add", "--email", "carol@example.com", "--password-stdin", "--database", database],
                                                     stdin: "carol's password\n")
@@ -181,10 +178,7 @@ struct CommandLineTests {
             // A slow request: bcrypt at cost 15 takes a few hundred milliseconds or more.
             _ = try await TesseraBinary.run(["users", "add", "--email", "slow@example.com", "--password", "slow password",
                                              "--bcrypt-cost", "15", "--database", database])
-            let created = try await TesseraBinary.run(["clients", "add", "--name", "A", "--redirect-uri", TestServer.redirectURI,
-                                                       "--json", "--database", database])
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
-            let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            let client = try await TesseraBinary.addClient(["--name", "A", "--redirect-uri", TestServer.redirectURI], database: database)
             let browser = Browser()
             let page = try await browser.get(server.baseURL + "/authorize?" + FormURLEncoding.encode([
                 ("response_type", "code"), ("client_id", client.id), ("redirect_uri", TestServer.redirectURI), ("scope", "openid"),

@@ -129,10 +129,7 @@ struct KeyRotationTests {
             let database = "sqlite://\(directory.path)/tessera.sqlite"
             let server = try await ServeProcess(arguments: ["--database", database])
             _ = try await TesseraBinary.run(["apis", "add", "--identifier", "https://api.example.com", "--name", "API", "--database", database])
-            let created = try await TesseraBinary.run(["clients", "add", "--name", "M", "--grant-type", "client_credentials", "--json",
-                                                       "--database", database])
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
-            let machine = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            let machine = try await TesseraBinary.addClient(["--name", "M", "--grant-type", "client_credentials"], database: database)
             func signingKid() async throws -> String? {
                 let form = formBody([("grant_type", "client_credentials"), ("audience", "https://api.example.com")])
                 let response = try await send(.POST, server.baseURL + "/oauth/token",

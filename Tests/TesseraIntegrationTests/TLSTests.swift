@@ -22,10 +22,7 @@ struct TLSTests {
             #expect(discovery.json["token_endpoint"] as? String == base + "/oauth/token")
             await #expect(throws: (any Error).self) { _ = try await send(.GET, "http://localhost:\(probe.port)/healthz") }
 
-            let created = try await TesseraBinary.run(["clients", "add", "--name", "TLS App", "--redirect-uri", TestServer.redirectURI,
-                                                       "--json", "--database", database])
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
-            let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            let client = try await TesseraBinary.addClient(["--name", "TLS App", "--redirect-uri", TestServer.redirectURI], database: database)
             _ = try await TesseraBinary.run(["users", "add", "--email", "tls@example.com", "--password", "tls password", "--database", database])
 
             let page = try await Browser().get(base + "/authorize?" + FormURLEncoding.encode([
@@ -54,10 +51,7 @@ extension TLSTests {
                 "--database", database, "--tls-cert", certificates.certificatePath, "--tls-key", certificates.keyPath,
                 "--issuer", "https://localhost:\(port)",
             ], port: port)
-            let created = try await TesseraBinary.run(["clients", "add", "--name", "Seed", "--redirect-uri", TestServer.redirectURI,
-                                                       "--json", "--database", database])
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
-            let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+            let client = try await TesseraBinary.addClient(["--name", "Seed", "--redirect-uri", TestServer.redirectURI], database: database)
             _ = try await TesseraBinary.run(["users", "add", "--email", "seed@example.com", "--password", "seed password", "--database", database])
             let code = try await RemoteServer(baseURL: "https://localhost:\(port)", ledger: SecretLedger())
                 .code(for: client, pkce: nil, email: "seed@example.com", password: "seed password")

@@ -76,8 +76,7 @@ struct Cluster: Sendable {
     /// A confidential client registered with `tessera clients add`.
     func addClient() async throws -> TestServer.RegisteredClient {
         let output = try await tessera(["clients", "add", "--name", "Cluster App", "--redirect-uri", TestServer.redirectURI, "--json"])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: String])
-        let client = TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+        let client = try TesseraBinary.registeredClient(from: output)
         ledger.record(client.secret)
         return client
     }

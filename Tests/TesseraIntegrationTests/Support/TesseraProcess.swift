@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TesseraCore
 
 /// The `tessera` executable built beside the test bundle, run as a child process.
 enum TesseraBinary {
@@ -153,4 +154,18 @@ final class OutputBuffer: Sendable {
     }
 
     var text: String { storage.withLock { $0 } }
+}
+
+extension TesseraBinary {
+    /// `tessera clients add ARGUMENTS --json --database DATABASE`, read back as a registered client.
+    static func addClient(_ arguments: [String], database: String) async throws -> TestServer.RegisteredClient {
+        try registeredClient(from: try await run(["clients", "add"] + arguments + ["--json", "--database", database]))
+    }
+
+    /// The client that `clients add --json` printed.
+    static func registeredClient(from output: Output) throws -> TestServer.RegisteredClient {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: String],
+                                  "clients add printed no JSON object: \(output.stderr)")
+        return TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+    }
 }
