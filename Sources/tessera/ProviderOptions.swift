@@ -54,8 +54,14 @@ struct ProviderOptions: ParsableArguments {
         guard (4...31).contains(bcryptCost) else {
             throw ValidationError("--bcrypt-cost must be between 4 and 31")
         }
-        if let masterKeyFile, !FileManager.default.fileExists(atPath: masterKeyFile) {
-            throw ValidationError("--master-key-file: no file at \(masterKeyFile)")
+        if let masterKeyFile {
+            do {
+                guard try MasterKey.load(at: masterKeyFile) != nil else {
+                    throw ValidationError("--master-key-file: no file at \(masterKeyFile)")
+                }
+            } catch let error as MasterKeyError {
+                throw ValidationError("--master-key-file: \(error.description)")
+            }
         }
     }
 
@@ -65,7 +71,8 @@ struct ProviderOptions: ParsableArguments {
             return try MasterKey(base64: base64)
         }
         if let masterKeyFile {
-            return try MasterKey(base64: try String(contentsOfFile: masterKeyFile, encoding: .utf8))
+            guard let key = try MasterKey.load(at: masterKeyFile) else { throw MasterKeyError.cannotRead(masterKeyFile) }
+            return key
         }
         let path = database.defaultMasterKeyPath
         let (key, created) = try MasterKey.loadOrCreate(at: path)

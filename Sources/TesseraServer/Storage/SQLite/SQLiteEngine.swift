@@ -34,7 +34,12 @@ public final class SQLiteEngine: SQLEngine {
     ]
 
     /// Opens (creating when missing) the database at `path`.
+    ///
+    /// A database Tessera creates is private to its owner (mode 0600): it holds password hashes
+    /// and sealed keys. SQLite gives its `-wal` and `-shm` files the database file's mode.
     public static func open(path: String, readerCount: Int = 2) async throws -> SQLiteEngine {
+        // An existing file is opened as it is; any other failure is SQLite's to report below.
+        try? PrivateFile.create(at: path)
         // Connections close themselves when released, also when opening fails part-way.
         var connections: [SQLiteConnection] = []
         for _ in 0..<(2 + readerCount) {
