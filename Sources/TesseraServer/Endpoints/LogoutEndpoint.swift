@@ -77,9 +77,15 @@ struct LogoutEndpoint: Sendable {
             }
             response.setCookie(cookies.clearedSessionCookie())
             return response
+        } catch is OAuthRequestBody.TooLarge {
+            return pages.errorResponse(status: .contentTooLarge, title: "Logout failed", message: "The form was too large.")
+        } catch let error as OAuthError {
+            return pages.errorResponse(status: .badRequest, title: "Logout failed", message: error.description ?? "The logout request could not be read.",
+                                       code: error.code.rawValue)
         } catch {
             context.logger.error("logout failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
-            return pages.errorResponse(status: .badRequest, title: "Logout failed", message: "The logout request could not be read.")
+            return pages.errorResponse(status: .internalServerError, title: "Something went wrong",
+                                       message: "The logout could not be completed. Please try again.")
         }
     }
 

@@ -5,7 +5,8 @@ import NIOCore
 import TesseraCore
 
 /// Reads the parameters of a POST to an OAuth endpoint from its body: form-encoded (RFC 6749) or
-/// JSON (Auth0, the seed). Any other type is `invalid_request`; a body over the limit is a 413.
+/// JSON (Auth0, the seed). Any other type, or a body that cannot be read, is `invalid_request`;
+/// a body over the limit is a 413.
 enum OAuthRequestBody {
     /// An oversized body: answered with 413 and an `invalid_request` body.
     struct TooLarge: Error {}
@@ -25,6 +26,10 @@ enum OAuthRequestBody {
             buffer = try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw TooLarge()
+        } catch {
+            // The body comes from the client: a read that fails is its broken chunked framing or a
+            // body cut short of its length — the client's mistake, never the server's.
+            throw OAuthError(.invalidRequest, "The request body could not be read: its chunked framing is broken or it ended early.")
         }
         let bytes = Data(buffer.readableBytesView)
         if mediaType == "application/json" {
