@@ -84,6 +84,9 @@ struct ServeCommand: AsyncParsableCommand {
             if let keyReload { $0.keyReloadInterval = keyReload }
         }
         do {
+            guard try await !provider.store.isDemoDatabase() else {
+                throw ValidationError("--database: \(database) was created by tessera demo and holds its public login; serve another database")
+            }
             let listen = ListenConfiguration(host: host, port: port, tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey)
             let app = try provider.application(listen: listen, logger: logger) {
                 // One line on stdout, flushed, so scripts and tests can wait for it.

@@ -73,3 +73,55 @@ struct DemoTests {
         }
     }
 }
+
+/// The demo's login is public: it must never land in a database `tessera serve` uses.
+@Suite("tessera demo keeps its public login out of real databases")
+struct DemoDatabaseTests {
+    @Test("demo without --database: serve's default ./tessera.sqlite is never created, and the demo's temporary database is gone after exit")
+    func demoNeverWritesServesDefaultDatabase() async throws {
+        try await withTemporaryDirectory { directory in
+            let demo = try await DemoProcess.start(directory: directory, temporaryDatabase: true)
+            _ = try await DemoTests.clickThrough(demo, email: demo.email, password: demo.password)
+            // "tessera demo: provider http://127.0.0.1:PORT (database sqlite:///tmp/tessera-demo-…/tessera.sqlite)"
+            let line = try #require(demo.process.text.split(separator: "\n").first { $0.contains("(database sqlite://") })
+            let path = String(try #require(line.split(separator: "sqlite://").last).dropLast())
+            #expect(FileManager.default.fileExists(atPath: path))
+            #expect(!path.hasPrefix(directory.path))
+            #expect(await demo.process.terminate() == 0, "\(demo.process.text)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "the demo wrote into the working directory")
+            #expect(!FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent), "the temporary database outlived the demo")
+        }
+    }
+
+    @Test("demo --database on a database serve uses: refused in one line, no demo login added to it")
+    func demoRefusesARealDatabase() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let added = try await TesseraBinary.run(["users", "add", "--email", "real@example.com", "--password", "a real password",
+                                                     "--database", database])
+            #expect(added.status == 0, "\(added.stderr)")
+            let refused = try await TesseraBinary.run(["demo", "--port", "\(freeLoopbackPort())", "--provider-port", "\(freeLoopbackPort())",
+                                                       "--database", database])
+            #expect(refused.status != 0)
+            let errors = refused.stderr.split(separator: "\n").filter { $0.hasPrefix("tessera: error: ") }
+            #expect(errors.count == 1 && errors[0].contains("runs only on a database it created"), "\(refused.stderr)")
+            // The demo user was not added: the address is still free for a real user.
+            let demoUser = try await TesseraBinary.run(["users", "add", "--email", "demo@example.com", "--password", "not the demo's",
+                                                        "--database", database])
+            #expect(demoUser.status == 0, "the demo's public login was written: \(demoUser.stderr)")
+        }
+    }
+
+    @Test("serve on the demo's database: refused in one line, so the public demo login is never served for real")
+    func serveRefusesTheDemoDatabase() async throws {
+        try await withTemporaryDirectory { directory in
+            let demo = try await DemoProcess.start(directory: directory)
+            #expect(await demo.process.terminate() == 0, "\(demo.process.text)")
+            let serve = try await TesseraBinary.run(["serve", "--port", "\(freeLoopbackPort())",
+                                                     "--database", "sqlite://\(directory.path)/tessera.sqlite"])
+            #expect(serve.status != 0)
+            let errors = serve.stderr.split(separator: "\n").filter { $0.hasPrefix("tessera: error: ") }
+            #expect(errors.count == 1 && errors[0].contains("created by tessera demo"), "\(serve.stderr)")
+        }
+    }
+}

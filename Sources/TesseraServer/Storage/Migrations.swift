@@ -136,6 +136,10 @@ enum Migrations {
             // grants, access tokens and login sessions already are.
             "CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at)",
         ]),
+        Step(version: 8, statements: [
+            // Marks on the database as a whole; 'demo': `tessera demo` created it (SQLStore+DemoMark).
+            "CREATE TABLE installation_marks (name TEXT PRIMARY KEY, created_at BIGINT NOT NULL)",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns

@@ -12,9 +12,12 @@ import UnixSignals
 /// `tessera demo`: the provider and an example app that logs in through it, in one process, so a
 /// newcomer clicks through a real OpenID Connect login in a browser a minute after cloning.
 ///
-/// Each start registers a fresh demo client (its secret is shown to nobody and stored hashed, so
-/// it cannot be read back on the next start) and makes sure the demo user exists; every user
-/// already in the database can log in too. SIGTERM or SIGINT stops both servers gracefully.
+/// The demo's login is printed and public, so the demo runs on a database of its own: by default a
+/// temporary one, removed on exit (`TESSERA_DATABASE_URL` is not used); with `--database`, only
+/// one it found empty and marked as the demo's, which `tessera serve` then refuses. Each start
+/// registers a fresh demo client (its secret is shown to nobody and stored hashed, so it cannot be
+/// read back on the next start) and makes sure the demo user exists; every user already in the
+/// demo's database can log in too. SIGTERM or SIGINT stops both servers gracefully.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Run the provider and an example app that logs in through it (/, /login, /callback, /dashboard, /logout).")
@@ -35,11 +38,27 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        guard options.storage.database == nil else {
+            return try await run(options: options)
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = self.options
+        options.storage.database = "sqlite://" + folder.appendingPathComponent("tessera.sqlite").path
+        try await run(options: options)
+    }
+
+    private func run(options: ProviderOptions) async throws {
         let logger = makeLogger()
         let providerURL = "http://127.0.0.1:\(providerPort)"
         let appURL = "http://127.0.0.1:\(port)"
         let database = try options.databaseURL()
         try await options.withProvider(issuer: providerURL, logger: logger) { provider in
+            guard try await provider.store.claimForDemo(at: Int(Date().timeIntervalSince1970)) else {
+                throw ValidationError("--database: \(database) holds clients or users of its own; the demo's login is public, "
+                    + "so the demo runs only on a database it created (omit --database for a temporary one)")
+            }
             let client = try await Self.registerClient(provider, appURL: appURL)
             let userNote = try await Self.ensureDemoUser(provider)
             let oidc = OIDCClient(

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// `tessera demo` as a child process on free ports, over a database in `directory`, with what it
-/// printed: the app's and the provider's URLs and the credentials to log in with.
+/// `tessera demo` as a child process on free ports, in `directory` over the database there (or its
+/// own temporary one), with what it printed: the app's and the provider's URLs and the credentials
+/// to log in with.
 struct DemoProcess {
     let process: ServeProcess
     let appURL: String
@@ -10,21 +11,21 @@ struct DemoProcess {
     let email: String
     let password: String
 
-    static func start(directory: URL) async throws -> DemoProcess {
+    static func start(directory: URL, temporaryDatabase: Bool = false) async throws -> DemoProcess {
         for _ in 1..<3 {
             do {
-                return try await start(directory: directory, appPort: freeLoopbackPort(), providerPort: freeLoopbackPort())
+                return try await start(directory: directory, temporaryDatabase: temporaryDatabase, appPort: freeLoopbackPort(), providerPort: freeLoopbackPort())
             } catch ServeProcessError.didNotStart(_, let output) where output.contains("Address already in use") || output.contains("must differ") {
                 continue   // a port picked free was taken before the demo bound it: try others
             }
         }
-        return try await start(directory: directory, appPort: freeLoopbackPort(), providerPort: freeLoopbackPort())
+        return try await start(directory: directory, temporaryDatabase: temporaryDatabase, appPort: freeLoopbackPort(), providerPort: freeLoopbackPort())
     }
 
-    private static func start(directory: URL, appPort: Int, providerPort: Int) async throws -> DemoProcess {
+    private static func start(directory: URL, temporaryDatabase: Bool, appPort: Int, providerPort: Int) async throws -> DemoProcess {
+        let database = temporaryDatabase ? [] : ["--database", "sqlite://\(directory.path)/tessera.sqlite"]
         let process = try await ServeProcess(
-            launching: ["demo", "--port", "\(appPort)", "--provider-port", "\(providerPort)",
-                        "--database", "sqlite://\(directory.path)/tessera.sqlite"],
+            launching: ["demo", "--port", "\(appPort)", "--provider-port", "\(providerPort)"] + database,
             baseURL: "http://127.0.0.1:\(appPort)", readyLine: "tessera demo: open ", directory: directory)
         let output = process.text
         #expect(output.contains("tessera demo: open http://127.0.0.1:\(appPort)/"), "\(output)")
