@@ -71,6 +71,7 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
             case invalidAccessTokenHash = "ID_TOKEN_AT_HASH_MISMATCH"
             case subjectMismatch = "SUBJECT_MISMATCH"
             case missingRefreshToken = "REFRESH_TOKEN_MISSING"
+            case refreshTokenRotated = "REFRESH_TOKEN_ROTATED"
         }
 
         private let value: Internal
@@ -137,5 +138,9 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         public static var subjectMismatch: Self { .init(.subjectMismatch) }
         /// A refresh was asked of tokens that have no refresh token.
         public static var missingRefreshToken: Self { .init(.missingRefreshToken) }
+        /// A refresh was asked with a refresh token this client already exchanged and the provider
+        /// rotated: sending it again would look like theft and revoke the whole login. Use the
+        /// ``TokenSet`` that the earlier refresh returned.
+        public static var refreshTokenRotated: Self { .init(.refreshTokenRotated) }
     }
 }
