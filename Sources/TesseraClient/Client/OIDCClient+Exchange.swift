@@ -55,7 +55,7 @@ extension OIDCClient {
                                                               advertised: metadata.idTokenSigningAlgValuesSupported),
             nonce: nonce, accessToken: accessToken, subject: subject, clockSkew: configuration.clockSkew)
         let timeout = configuration.requestTimeout
-        let keys = try await jwks.keys(uri: metadata.jwksURI, transport: transport, timeout: timeout)
+        let keys = try await jwks.keys(uri: metadata.jwksURI, transport: transport, timeout: timeout, now: now())
         let first = await validate(idToken, keys: keys.keys, expectations: expectations)
         guard case .failure(let error) = first, error.code == .keyNotFound else {
             return try first.get()
