@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
     var tlsKey: String?
 
     @Option(name: .customLong("refresh-grace-seconds"),
-            help: ArgumentHelp("How long a just-rotated refresh token still works for a concurrent refresh (0 = off).", valueName: "seconds"))
+            help: ArgumentHelp("How long a just-rotated refresh token still works for a concurrent refresh or a retry (0 = off); each such use supersedes the successor issued before it.", valueName: "seconds"))
     var refreshGraceSeconds = 0
 
     @Option(name: .customLong("key-rotation-days"), help: ArgumentHelp("Rotate signing keys automatically after this many days.", valueName: "days"))

@@ -86,6 +86,32 @@ struct DiscoveryAndKeysTests {
         #expect(fixture.transport.requests(to: Fixture.jwksURI).count == 1)
     }
 
+    @Test("jwks-expiry: a set without Cache-Control is kept 10 minutes, then a key the provider withdrew is no longer trusted")
+    func jwksDefaultExpiry() async throws {
+        let client = try await clientWithCachedRSAKey()
+        fixture.transport.on(Fixture.jwksURI, json: fixture.keys.jwks([.rsa2]))
+        fixture.clock.advance(by: 9 * 60)
+        _ = try await client.validateIDToken(try await token(kid: .rsa), nonce: nonce)
+        #expect(fixture.transport.requests(to: Fixture.jwksURI).count == 1, "within 10 minutes the cached set is used")
+        fixture.clock.advance(by: 61)
+        let withdrawn = try await token(kid: .rsa)
+        await expectClientError(.keyNotFound) { _ = try await client.validateIDToken(withdrawn, nonce: nonce) }
+        #expect(fixture.transport.requests(to: Fixture.jwksURI).count >= 2)
+    }
+
+    @Test("jwks-expiry: Cache-Control max-age is honoured, and capped at 24 hours", arguments: [(60, 60), (31_536_000, 24 * 3600)])
+    func jwksMaxAge(maxAge: Int, keptFor: Int) async throws {
+        let client = fixture.client()
+        fixture.transport.on(Fixture.jwksURI, json: fixture.keys.jwks([.rsa]), headers: [("Cache-Control", "public, max-age=\(maxAge)")])
+        _ = try await client.validateIDToken(try await token(kid: .rsa), nonce: nonce)
+        fixture.clock.advance(by: TimeInterval(keptFor - 1))
+        _ = try await client.validateIDToken(try await token(kid: .rsa), nonce: nonce)
+        #expect(fixture.transport.requests(to: Fixture.jwksURI).count == 1)
+        fixture.clock.advance(by: 2)
+        _ = try await client.validateIDToken(try await token(kid: .rsa), nonce: nonce)
+        #expect(fixture.transport.requests(to: Fixture.jwksURI).count == 2, "expired after \(keptFor) s")
+    }
+
     @Test("kid-rotated: an unknown kid triggers exactly one refetch, which finds the new key")
     func unknownKidRefetchesOnce() async throws {
         let client = try await clientWithCachedRSAKey()

@@ -52,6 +52,41 @@ struct IDTokenAttackTests {
         await expectClientError(.invalidSignature) { _ = try await validate(token) }
     }
 
+    @Test("id-token-typ-at+jwt: an RFC 9068 access token signed with the provider's key is refused as an id_token",
+          arguments: ["at+jwt", "application/at+jwt", "logout+jwt"])
+    func accessTokenAsIDToken(typ: String) async throws {
+        let token = try await fixture.keys.sign(claims(), typ: typ)
+        await expectClientError(.invalidType) { _ = try await validate(token) }
+    }
+
+    @Test("id-token-typ: typ JWT, and no typ at all, are accepted", arguments: ["JWT", "jwt", "application/jwt"])
+    func plainJWTType(typ: String) async throws {
+        #expect(try await validate(try await fixture.keys.sign(claims(), typ: typ)).subject == "user-1")
+    }
+
+    @Test("oidcc-max-age-1: max_age was sent and the id_token has no auth_time — refused")
+    func maxAgeWithoutAuthTime() async throws {
+        let token = try await fixture.keys.sign(claims())
+        await expectClientError(.missingAuthTime) { _ = try await validate(token) { $0.maxAge = .seconds(1) } }
+    }
+
+    @Test("oidcc-max-age-1: auth_time older than max_age plus the clock skew — refused; within it — accepted")
+    func maxAgeAuthTimeTooOld() async throws {
+        let now = Int(fixture.now.timeIntervalSince1970)
+        let stale = try await fixture.keys.sign(claims { $0.auth_time = now - 1 - 30 - 1 })
+        await expectClientError(.authenticationTooOld) { _ = try await validate(stale) { $0.maxAge = .seconds(1) } }
+        let withinSkew = try await fixture.keys.sign(claims { $0.auth_time = now - 1 - 30 })
+        #expect(try await validate(withinSkew) { $0.maxAge = .seconds(1) }.authTime != nil)
+    }
+
+    @Test("oidcc-max-age-10000: a login 1 hour ago satisfies max_age=10000; without max_age auth_time is not required")
+    func maxAgeSatisfied() async throws {
+        let now = Int(fixture.now.timeIntervalSince1970)
+        let token = try await fixture.keys.sign(claims { $0.auth_time = now - 3600 })
+        #expect(try await validate(token) { $0.maxAge = .seconds(10_000) }.authTime != nil)
+        #expect(try await validate(try await fixture.keys.sign(claims())).authTime == nil)
+    }
+
     @Test("invalid-aud: a token for another client is rejected")
     func invalidAudience() async throws {
         let token = try await fixture.keys.sign(claims { $0.aud = .one("someone-else") })

@@ -69,9 +69,45 @@ struct RefreshTests {
         fixture.clock.advance(by: 10)
         #expect(try await client.refresh(tokens).refreshToken == Secret("refresh-1"))
         #expect(count.count == 1)
-        fixture.clock.advance(by: 30)
+    }
+
+    @Test("stale token set past the reuse window: the rotated refresh token is never POSTed again, the caller is told it was rotated")
+    func staleTokenSetNeverReplaysRotatedToken() async throws {
+        let client = fixture.client()
+        let count = serveRotation()
+        let tokens = initialTokens()
+        let refreshed = try await client.refresh(tokens)
+        fixture.clock.advance(by: 3600)
+        await expectClientError(.refreshTokenRotated) { _ = try await client.refresh(tokens) }
+        await expectClientError(.refreshTokenRotated) { _ = try await client.refresh(tokens, scope: "openid") }
+        #expect(count.count == 1, "the stale token set sent nothing")
+        #expect(try await client.refresh(refreshed).refreshToken == Secret("refresh-2"), "the current token set still refreshes")
+        let sent = fixture.transport.requests(to: Fixture.tokenEndpoint).compactMap { $0.body?.unredacted }
+        #expect(sent.filter { $0.contains("refresh_token=refresh-0") }.count == 1)
+    }
+
+    @Test("stale token set asking another scope within the window: refreshed with the successor, the rotated token is not re-sent")
+    func staleTokenSetWithAnotherScopeUsesSuccessor() async throws {
+        let client = fixture.client()
+        serveRotation()
+        let tokens = initialTokens()
         _ = try await client.refresh(tokens)
-        #expect(count.count == 2, "past the window the old token is sent again (and the provider decides)")
+        let narrowed = try await client.refresh(tokens, scope: "openid")
+        #expect(narrowed.refreshToken == Secret("refresh-2"))
+        let sent = fixture.transport.requests(to: Fixture.tokenEndpoint).compactMap { $0.body?.unredacted }
+        #expect(sent == ["grant_type=refresh_token&refresh_token=refresh-0",
+                         "grant_type=refresh_token&refresh_token=refresh-1&scope=openid"])
+    }
+
+    @Test("a provider that does not rotate: the same refresh token may be sent again after the window")
+    func unrotatedTokenIsReusable() async throws {
+        let client = fixture.client()
+        let count = serveRotation(rotate: false)
+        let tokens = initialTokens()
+        _ = try await client.refresh(tokens)
+        fixture.clock.advance(by: 3600)
+        _ = try await client.refresh(tokens)
+        #expect(count.count == 2)
     }
 
     @Test("refresh-ahead: tokens are refreshed within 60 s of expiry, not before; independent of the 30 s clock skew")

@@ -156,6 +156,25 @@ struct TokenEndpointTests {
         await expectClientError(.missingIDToken) { _ = try await fixture.client().exchangeCode(callback, pending: pending) }
     }
 
+    @Test("oidcc-max-age-1 through the client: max_age sent in the request is kept with the pending login and checked at the exchange")
+    func exchangeCodeChecksMaxAge() async throws {
+        let request = try AuthorizationRequest.build(metadata: fixture.metadata, configuration: fixture.configuration,
+                                                     additionalParameters: [("max_age", "60")], now: fixture.now)
+        let pending = try JSONDecoder().decode(PendingAuthorization.self, from: try JSONEncoder().encode(request.pending))
+        #expect(pending.maxAge == .seconds(60), "the stored session form keeps max_age")
+        let callback = try AuthorizationCallback.validate(query: "code=xyz&state=\(pending.state.unredacted)",
+                                                          pending: pending, metadata: fixture.metadata, issuerParameter: .skipIssuerParameterCheck)
+        try await fixture.serveTokens(nonce: pending.nonce.unredacted)
+        await expectClientError(.missingAuthTime) { _ = try await fixture.client().exchangeCode(callback, pending: pending) }
+        let loggedInLongAgo = Int(fixture.now.timeIntervalSince1970) - 3600
+        try await fixture.serveTokens(nonce: pending.nonce.unredacted) { $0.auth_time = loggedInLongAgo }
+        await expectClientError(.authenticationTooOld) { _ = try await fixture.client().exchangeCode(callback, pending: pending) }
+        await expectClientError(.invalidConfiguration) {
+            _ = try AuthorizationRequest.build(metadata: fixture.metadata, configuration: fixture.configuration,
+                                               additionalParameters: [("max_age", "soon")])
+        }
+    }
+
     @Test("a transport error that is not a ClientError becomes .transportFailed")
     func transportErrors() async throws {
         struct Boom: Error {}

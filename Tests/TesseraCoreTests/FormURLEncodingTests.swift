@@ -47,6 +47,21 @@ struct OAuthParametersTests {
         #expect(throws: OAuthError.self) { try OAuthParameters(json: Data(#"{"code":"a","code":"b"}"#.utf8)) }
     }
 
+    @Test("a repeat smuggled through escapes is still a repeat: code and c\\u006fde are one key",
+          arguments: [#"{"code":"a","c\u006fde":"b"}"#, #"{"c\u006Fde":"a","code":"b"}"#, #"{"code":"a","\u0063\u006f\u0064\u0065":"b"}"#])
+    func escapedRepeatedJSON(body: String) {
+        let error = #expect(throws: OAuthError.self) { try OAuthParameters(json: Data(body.utf8)) }
+        #expect(error?.code == .invalidRequest)
+        #expect(error?.description == "The parameter 'code' was given more than once.")
+    }
+
+    @Test("escaped keys that decode to different names are not a repeat")
+    func escapedDistinctKeys() throws {
+        let parameters = try OAuthParameters(json: Data(#"{"code":"a","c\u006fdf":"b","say \"hi\"":"c"}"#.utf8))
+        #expect(parameters["code"] == "a")
+        #expect(parameters["codf"] == "b")
+    }
+
     @Test("a key inside a string value is not a repeat")
     func nestedNotRepeated() throws {
         let parameters = try OAuthParameters(json: Data(#"{"code":"x","b":"{\"code\":1}"}"#.utf8))

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import SQLKit
+import Synchronization
 import Testing
 import TesseraCore
 import TesseraServer
@@ -120,6 +121,32 @@ struct KeyRotationTests {
             }
             #expect(ring.signingKid(for: .rs256) != before)
             #expect(try await Self.kids(server).count == count + SigningAlgorithm.allCases.count, "one rotation per algorithm")
+        }
+    }
+
+    @Test("--key-rotation-days checks every 15 s without generating keys: none until the signing key is due, then one per algorithm", arguments: TestEngine.all)
+    func rotationCheckGeneratesKeysOnlyWhenDue(engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { database in
+            try await database.withStore { store in
+                _ = try await store.migrate()
+                let generated = Mutex(0)
+                let ring = KeyRing(store: store, masterKey: try MasterKey(bytes: Array(repeating: 7, count: 32)), retention: 3600,
+                                   keyGenerated: { _ in generated.withLock { $0 += 1 } })
+                let start = 1_800_000_000, day = 86_400
+                try await ring.prepare(now: start)
+                let algorithms = SigningAlgorithm.allCases.count
+                #expect(generated.withLock { $0 } == 2 * algorithms, "a signing and a next key per algorithm")
+                for check in 1...200 {
+                    try await ring.rotateIfDue(maximumAge: day, now: start + check * 15)
+                }
+                #expect(generated.withLock { $0 } == 2 * algorithms, "200 checks of keys not yet due generate nothing")
+                let before = try #require(ring.signingKid(for: .rs256))
+                try await ring.rotateIfDue(maximumAge: day, now: start + day + 1)
+                #expect(ring.signingKid(for: .rs256) != before)
+                #expect(generated.withLock { $0 } == 3 * algorithms, "one new next key per algorithm once due")
+                try await ring.rotateIfDue(maximumAge: day, now: start + day + 16)
+                #expect(generated.withLock { $0 } == 3 * algorithms, "the freshly promoted keys are not due")
+            }
         }
     }
 

@@ -61,6 +61,28 @@ struct RefreshAndRevocationTests {
         }
     }
 
+    @Test("a refresh narrowed to scope=openid narrows only the access token: the rotated refresh token keeps the grant's whole scope", arguments: TestEngine.all)
+    func narrowedRefreshKeepsGrantScope(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            let user = try await server.addUser()
+            let first = try await Self.tokens(server, client)
+            let narrowed = try await server.refresh(first.refresh, client: client, scope: "openid")
+            #expect(narrowed.status == 200)
+            #expect(narrowed.json["scope"] as? String == "openid")
+            let narrowedInfo = try await server.userInfo(try #require(narrowed.json["access_token"] as? String))
+            #expect(narrowedInfo.status == 200)
+            #expect(narrowedInfo.json["email"] == nil, "the narrowed access token no longer reads the email")
+            let rotated = try #require(narrowed.json["refresh_token"] as? String, "narrowing must not lose the refresh token")
+
+            let widenedAgain = try await server.refresh(rotated, client: client, scope: "openid profile email offline_access")
+            #expect(widenedAgain.status == 200, "the rotated token still holds the grant's original scope")
+            #expect(widenedAgain.json["refresh_token"] is String, "offline_access is kept")
+            let info = try await server.userInfo(try #require(widenedAgain.json["access_token"] as? String))
+            #expect(info.json["email"] as? String == user.email)
+        }
+    }
+
     @Test("a refresh token works only for the client it was issued to", arguments: TestEngine.all)
     func otherClient(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in

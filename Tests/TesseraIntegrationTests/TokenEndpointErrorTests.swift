@@ -200,6 +200,21 @@ struct TokenEndpointErrorTests {
         }
     }
 
+    @Test("a second code smuggled past the duplicate check as c\\u006fde is invalid_request, and the real code stays unspent", arguments: TestEngine.all)
+    func escapedDuplicateParameter(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let code = try await server.code(for: client)
+            let auth = basicAuthorization(id: client.id, secret: client.secret!)
+            let body = #"{"grant_type":"authorization_code","redirect_uri":"\#(TestServer.redirectURI)","code":"\#(code.unredacted)","c\u006fde":"forged"}"#
+            let smuggled = try await send(.POST, server.url("/oauth/token"), headers: [auth, ("Content-Type", "application/json")], body: body)
+            Self.expectError(smuggled, "invalid_request")
+            #expect(smuggled.json["error_description"] as? String == "The parameter 'code' was given more than once.")
+            #expect(try await server.exchange(code, client: client).status == 200)
+        }
+    }
+
     @Test("malformed Basic credentials are 401 invalid_client, an unknown scheme invalid_request", arguments: TestEngine.all)
     func malformedAuthorization(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in

@@ -26,7 +26,8 @@ public struct AuthorizationRequest: Sendable {
     /// Builds a request with fresh secrets: pure but for the randomness.
     /// - Parameters:
     ///   - additionalParameters: extra query parameters such as `prompt`, `login_hint`, `max_age`
-    ///     or Auth0's `audience`.
+    ///     or Auth0's `audience`. A `max_age` is remembered in ``PendingAuthorization/maxAge``, so
+    ///     the id_token's `auth_time` is checked against it.
     /// - Throws: `.invalidConfiguration` when the endpoint is not a URL or an additional parameter
     ///   would replace one the client sets.
     public static func build(
@@ -36,11 +37,18 @@ public struct AuthorizationRequest: Sendable {
         if let reserved = additionalParameters.first(where: { reservedParameters.contains($0.name) }) {
             throw ClientError(.invalidConfiguration, "The parameter '\(reserved.name)' is set by the client and cannot be overridden.")
         }
+        var maxAge: Duration?
+        if let parameter = additionalParameters.last(where: { $0.name == "max_age" }) {
+            guard let seconds = Int(parameter.value), seconds >= 0 else {
+                throw ClientError(.invalidConfiguration, "max_age must be a whole number of seconds.", actual: parameter.value)
+            }
+            maxAge = .seconds(seconds)
+        }
         let pkce = PKCE()
         let pending = PendingAuthorization(
             state: Secret.random(byteCount: 32), nonce: Secret.random(byteCount: 32), codeVerifier: pkce.verifier,
             redirectURI: configuration.redirectURI, scope: scope ?? configuration.scope,
-            issuer: metadata.issuer, createdAt: now)
+            issuer: metadata.issuer, createdAt: now, maxAge: maxAge)
         let parameters: [(name: String, value: String)] = [
             ("response_type", "code"),
             ("client_id", configuration.clientID),

@@ -29,9 +29,11 @@ public struct PendingAuthorization: Sendable, Equatable {
     public let issuer: String
     /// When the request was built.
     public let createdAt: Date
+    /// The `max_age` sent, if any: the id_token must then say the user authenticated within it.
+    public let maxAge: Duration?
 
     public init(state: Secret, nonce: Secret, codeVerifier: Secret, redirectURI: String, scope: Scope,
-                issuer: String, createdAt: Date) {
+                issuer: String, createdAt: Date, maxAge: Duration? = nil) {
         self.state = state
         self.nonce = nonce
         self.codeVerifier = codeVerifier
@@ -39,6 +41,7 @@ public struct PendingAuthorization: Sendable, Equatable {
         self.scope = scope
         self.issuer = issuer
         self.createdAt = createdAt
+        self.maxAge = maxAge
     }
 }
 
@@ -48,17 +51,20 @@ extension PendingAuthorization: Codable {
         let state, nonce, code_verifier, redirect_uri, issuer: String
         let scope: Scope
         let created_at: Date
+        let max_age: Int?
     }
 
     public init(from decoder: any Decoder) throws {
         let stored = try Stored(from: decoder)
         self.init(state: Secret(stored.state), nonce: Secret(stored.nonce), codeVerifier: Secret(stored.code_verifier),
-                  redirectURI: stored.redirect_uri, scope: stored.scope, issuer: stored.issuer, createdAt: stored.created_at)
+                  redirectURI: stored.redirect_uri, scope: stored.scope, issuer: stored.issuer, createdAt: stored.created_at,
+                  maxAge: stored.max_age.map { .seconds($0) })
     }
 
     /// Writes the real secret values: this is the session-storage form, read back at the callback.
     public func encode(to encoder: any Encoder) throws {
         try Stored(state: state.unredacted, nonce: nonce.unredacted, code_verifier: codeVerifier.unredacted,
-                   redirect_uri: redirectURI, issuer: issuer, scope: scope, created_at: createdAt).encode(to: encoder)
+                   redirect_uri: redirectURI, issuer: issuer, scope: scope, created_at: createdAt,
+                   max_age: maxAge.map { Int($0.components.seconds) }).encode(to: encoder)
     }
 }

@@ -30,7 +30,7 @@ extension OIDCClient {
         let receivedAt = now()
         var claims: IDTokenClaims?
         if let idToken = response.idToken {
-            claims = try await validateIDToken(idToken, nonce: pending.nonce, accessToken: response.accessToken)
+            claims = try await validateIDToken(idToken, nonce: pending.nonce, accessToken: response.accessToken, maxAge: pending.maxAge)
         } else if pending.scope.contains("openid") && (response.scope?.contains("openid") ?? true) {
             throw ClientError(.missingIDToken, "The scope includes openid, but the token response has no id_token.")
         }
@@ -46,16 +46,17 @@ extension OIDCClient {
     /// - Parameters:
     ///   - nonce: the session's nonce; `nil` only for an id_token returned by a refresh.
     ///   - subject: the `sub` the token must name, when one is known.
+    ///   - maxAge: the `max_age` the authorization request sent, if any.
     public func validateIDToken(_ idToken: Secret, nonce: Secret?, accessToken: Secret? = nil,
-                                subject: String? = nil) async throws -> IDTokenClaims {
+                                subject: String? = nil, maxAge: Duration? = nil) async throws -> IDTokenClaims {
         let metadata = try await metadata()
         let expectations = IDTokenExpectations(
             issuer: metadata.issuer, clientID: configuration.clientID,
             allowedAlgorithms: IDTokenExpectations.algorithms(configured: configuration.allowedAlgorithms,
                                                               advertised: metadata.idTokenSigningAlgValuesSupported),
-            nonce: nonce, accessToken: accessToken, subject: subject, clockSkew: configuration.clockSkew)
+            nonce: nonce, accessToken: accessToken, subject: subject, maxAge: maxAge, clockSkew: configuration.clockSkew)
         let timeout = configuration.requestTimeout
-        let keys = try await jwks.keys(uri: metadata.jwksURI, transport: transport, timeout: timeout)
+        let keys = try await jwks.keys(uri: metadata.jwksURI, transport: transport, timeout: timeout, now: now())
         let first = await validate(idToken, keys: keys.keys, expectations: expectations)
         guard case .failure(let error) = first, error.code == .keyNotFound else {
             return try first.get()

@@ -7,6 +7,11 @@ extension OIDCClient {
     /// rotated token. The rotated refresh token replaces the old one; the old one is kept when the
     /// provider returns none. A returned id_token is validated and must name the same user.
     ///
+    /// A refresh token the provider rotated is never sent again: past the reuse window, a caller
+    /// still holding it gets `.refreshTokenRotated` (a provider with reuse detection would revoke
+    /// the whole login); a caller that asked for another `scope` while it was being refreshed is
+    /// answered with a refresh of its successor.
+    ///
     /// ```swift
     /// do {
     ///     session.tokens = try await client.refresh(session.tokens)
@@ -19,20 +24,29 @@ extension OIDCClient {
         guard let refreshToken = tokens.refreshToken else {
             throw ClientError(.missingRefreshToken, "These tokens have no refresh token (was offline_access granted?).")
         }
-        let key = refreshToken.sha256Hex + " " + (scope?.description ?? "")
         let client = self
-        return try await refreshes.run(key, now: now()) {
-            let metadata = try await client.metadata()
-            let request = try TokenEndpoint.request(.refresh(refreshToken, scope: scope), metadata: metadata,
-                                                    configuration: client.configuration)
-            let response = try TokenEndpoint.process(try await client.send(request, operation: "refresh_token grant"))
-            let receivedAt = client.now()
-            let claims = try await response.idToken.asyncMap {
-                try await client.validateIDToken($0, nonce: nil, accessToken: response.accessToken,
-                                                 subject: tokens.idTokenClaims?.subject)
+        let flight: RefreshFlight
+        do {
+            flight = try await refreshes.run(refreshToken.sha256Hex, now: now()) {
+                let metadata = try await client.metadata()
+                let request = try TokenEndpoint.request(.refresh(refreshToken, scope: scope), metadata: metadata,
+                                                        configuration: client.configuration)
+                let response = try TokenEndpoint.process(try await client.send(request, operation: "refresh_token grant"))
+                let receivedAt = client.now()
+                let claims = try await response.idToken.asyncMap {
+                    try await client.validateIDToken($0, nonce: nil, accessToken: response.accessToken,
+                                                     subject: tokens.idTokenClaims?.subject)
+                }
+                return RefreshFlight(tokens: tokens.merging(refreshed: response, claims: claims, receivedAt: receivedAt), scope: scope)
             }
-            return tokens.merging(refreshed: response, claims: claims, receivedAt: receivedAt)
+        } catch is SingleFlightSpent {
+            throw ClientError(.refreshTokenRotated,
+                              "This refresh token was already exchanged and rotated; refresh with the tokens that exchange returned.")
         }
+        if flight.scope != scope, let successor = flight.tokens.refreshToken, successor != refreshToken {
+            return try await refresh(flight.tokens, scope: scope)
+        }
+        return flight.tokens
     }
 
     /// `tokens` as they are, or refreshed when the access token expires within the refresh-ahead
@@ -46,6 +60,17 @@ extension OIDCClient {
             return tokens
         }
         return try await refresh(tokens)
+    }
+}
+
+/// One refresh as callers share it: the tokens it returned and the scope it asked for.
+struct RefreshFlight: Sendable {
+    let tokens: TokenSet
+    let scope: Scope?
+
+    /// Whether the provider rotated the refresh token whose hash is `key`, using it up.
+    static func rotates(_ key: String, _ flight: RefreshFlight) -> Bool {
+        flight.tokens.refreshToken.map { $0.sha256Hex != key } ?? false
     }
 }
 

@@ -40,7 +40,7 @@ public struct OIDCClient: Sendable {
     let now: @Sendable () -> Date
     let discoveries: SingleFlight<String, ProviderMetadata>
     let jwks: JWKSCache
-    let refreshes: SingleFlight<String, TokenSet>
+    let refreshes: SingleFlight<String, RefreshFlight>
 
     /// A client that discovers lazily (on first use) or uses explicit endpoints.
     /// - Parameters:
@@ -57,7 +57,7 @@ public struct OIDCClient: Sendable {
         self.now = now
         self.discoveries = SingleFlight(retention: configuration.discoveryMaxAge)
         self.jwks = JWKSCache(cooldown: configuration.jwksRefetchCooldown)
-        self.refreshes = SingleFlight(retention: configuration.refreshReuseWindow)
+        self.refreshes = SingleFlight(retention: configuration.refreshReuseWindow, spends: RefreshFlight.rotates)
     }
 
     /// A client for `issuer`, its discovery document fetched and checked now, so a wrong issuer

@@ -32,7 +32,8 @@ public struct ClientConfiguration: Sendable {
     public var refreshAhead: Duration = .seconds(60)
     /// A caller arriving this soon after a refresh of the same refresh token gets that refresh's
     /// result instead of replaying the rotated token, which the provider would treat as theft and
-    /// answer by revoking the whole family (RFC 9700 §4.14).
+    /// answer by revoking the whole family (RFC 9700 §4.14). Later, such a caller gets
+    /// `.refreshTokenRotated`: the rotated token is never sent again.
     public var refreshReuseWindow: Duration = .seconds(30)
     /// The deadline of each HTTP exchange with the provider.
     public var requestTimeout: Duration = .seconds(10)

@@ -58,6 +58,9 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
             case transportFailed = "TRANSPORT_FAILED"
             case missingIDToken = "ID_TOKEN_MISSING"
             case malformedIDToken = "ID_TOKEN_MALFORMED"
+            case invalidType = "ID_TOKEN_TYP_INVALID"
+            case missingAuthTime = "ID_TOKEN_AUTH_TIME_MISSING"
+            case authenticationTooOld = "ID_TOKEN_AUTH_TIME_TOO_OLD"
             case algorithmNotAllowed = "ID_TOKEN_ALG_NOT_ALLOWED"
             case keyNotFound = "ID_TOKEN_KEY_NOT_FOUND"
             case ambiguousKey = "ID_TOKEN_KEY_AMBIGUOUS"
@@ -71,6 +74,7 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
             case invalidAccessTokenHash = "ID_TOKEN_AT_HASH_MISMATCH"
             case subjectMismatch = "SUBJECT_MISMATCH"
             case missingRefreshToken = "REFRESH_TOKEN_MISSING"
+            case refreshTokenRotated = "REFRESH_TOKEN_ROTATED"
         }
 
         private let value: Internal
@@ -111,6 +115,14 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         public static var missingIDToken: Self { .init(.missingIDToken) }
         /// The id_token is not a well-formed JWS with the claims OpenID Connect requires.
         public static var malformedIDToken: Self { .init(.malformedIDToken) }
+        /// The id_token's `typ` names another kind of token, such as an RFC 9068 `at+jwt` access
+        /// token signed with the same key: it must not be accepted as proof of a login.
+        public static var invalidType: Self { .init(.invalidType) }
+        /// The authorization request sent `max_age`, but the id_token has no `auth_time`.
+        public static var missingAuthTime: Self { .init(.missingAuthTime) }
+        /// The user's authentication (`auth_time`) is older than the `max_age` requested: the
+        /// provider did not make the user log in again.
+        public static var authenticationTooOld: Self { .init(.authenticationTooOld) }
         /// The id_token's `alg` is not allowed: `none`, an HMAC algorithm, or one outside the allow-list.
         public static var algorithmNotAllowed: Self { .init(.algorithmNotAllowed) }
         /// No key of the provider's JWKS fits the id_token's `kid` and `alg`, even after a refetch.
@@ -137,5 +149,9 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         public static var subjectMismatch: Self { .init(.subjectMismatch) }
         /// A refresh was asked of tokens that have no refresh token.
         public static var missingRefreshToken: Self { .init(.missingRefreshToken) }
+        /// A refresh was asked with a refresh token this client already exchanged and the provider
+        /// rotated: sending it again would look like theft and revoke the whole login. Use the
+        /// ``TokenSet`` that the earlier refresh returned.
+        public static var refreshTokenRotated: Self { .init(.refreshTokenRotated) }
     }
 }

@@ -25,17 +25,21 @@ public struct IDTokenExpectations: Sendable {
     public var accessToken: Secret?
     /// The `sub` the token must name: after a refresh, the user must be the same user.
     public var subject: String?
-    /// Tolerance for the provider's clock when checking `exp` and `iat`.
+    /// The `max_age` the authorization request sent: `auth_time` is then required, and must be
+    /// no older than this (plus the clock skew) — OpenID Connect Core §3.1.3.7 step 13.
+    public var maxAge: Duration?
+    /// Tolerance for the provider's clock when checking `exp`, `iat` and `auth_time`.
     public var clockSkew: Duration
 
     public init(issuer: String, clientID: String, allowedAlgorithms: Set<String>, nonce: Secret?,
-                accessToken: Secret? = nil, subject: String? = nil, clockSkew: Duration = .seconds(30)) {
+                accessToken: Secret? = nil, subject: String? = nil, maxAge: Duration? = nil, clockSkew: Duration = .seconds(30)) {
         self.issuer = issuer
         self.clientID = clientID
         self.allowedAlgorithms = allowedAlgorithms
         self.nonce = nonce
         self.accessToken = accessToken
         self.subject = subject
+        self.maxAge = maxAge
         self.clockSkew = clockSkew
     }
 

@@ -5,10 +5,12 @@ public import TesseraCore
 /// The id_token checks of OpenID Connect Core §3.1.3.7, as one pure function: no network, the
 /// time passed in.
 ///
-/// In order: the token is a three-part JWS whose header parses; its `alg` is on the allow-list
+/// In order: the token is a three-part JWS whose header parses and whose `typ`, if any, is `JWT`
+/// (an RFC 9068 `at+jwt` access token or a `logout+jwt` is never an id_token); its `alg` is on the allow-list
 /// (never `none`, never HMAC); exactly one key of the JWKS fits its `kid` and `alg`; the signature
 /// verifies with that key (jwt-kit); then `iss`, `aud`, `azp`, `exp` and `iat` (with the clock-skew
-/// tolerance), `nonce` (constant time), `at_hash` when present, and `sub` when one is expected.
+/// tolerance), `nonce` (constant time), `auth_time` against `max_age` when one was sent, `at_hash`
+/// when present, and `sub` when one is expected.
 /// Each failure is its own ``ClientError`` code, named like the OpenID conformance modules.
 ///
 /// ```swift
@@ -34,6 +36,7 @@ public enum IDTokenValidator {
     struct Header: Decodable {
         let alg: String
         let kid: String?
+        let typ: String?
         let crit: [String]?
 
         init(token: String) throws(ClientError) {
@@ -46,6 +49,11 @@ public enum IDTokenValidator {
             // A critical header this client does not understand must not be ignored (RFC 7515 §4.1.11).
             guard header.crit == nil else {
                 throw ClientError(.malformedIDToken, "The id_token has critical header parameters this client does not process.")
+            }
+            // Tokens of other kinds share the JWS format and often the keys: refuse any explicit
+            // type but JWT (RFC 8725 §3.11), so an access token cannot pass as an id_token.
+            if let typ = header.typ, !["jwt", "application/jwt"].contains(typ.lowercased()) {
+                throw ClientError(.invalidType, "The id_token's typ says it is another kind of token.", expected: "JWT", actual: typ)
             }
             self = header
         }
@@ -128,6 +136,16 @@ public enum IDTokenValidator {
         if let nonce = expectations.nonce {
             guard let received = claims.nonce, Secret(received) == nonce else {
                 throw ClientError(.invalidNonce, claims.nonce == nil ? "The id_token carries no nonce." : "The id_token's nonce is not this session's.")
+            }
+        }
+        if let maxAge = expectations.maxAge {
+            guard let authTime = claims.authTime else {
+                throw ClientError(.missingAuthTime, "max_age was requested, but the id_token carries no auth_time.")
+            }
+            guard now <= authTime.adding(maxAge).adding(expectations.clockSkew) else {
+                throw ClientError(.authenticationTooOld, "The user authenticated longer ago than the max_age requested.",
+                                  expected: "auth_time after \(Int(now.timeIntervalSince1970) - Int(maxAge.components.seconds))",
+                                  actual: "\(Int(authTime.timeIntervalSince1970))")
             }
         }
         if let atHash = claims.accessTokenHash, let accessToken = expectations.accessToken {

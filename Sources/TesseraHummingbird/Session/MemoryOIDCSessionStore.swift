@@ -2,61 +2,92 @@ public import Foundation
 
 /// The default ``OIDCSessionStore``: sessions in this process's memory, in an actor.
 ///
-/// Bounded twice over, so a stream of anonymous `/login` requests cannot grow it without limit:
-/// every session expires (expired ones are swept as writes come in), and beyond `capacity` the
-/// sessions nearest their end are dropped — logins still on their way to the provider before
-/// logged-in users. Sessions do not survive a restart and are not shared between processes: an
-/// app on several nodes needs a store of its own over a shared database.
+/// Bounded twice over, so a stream of anonymous `/login` requests cannot grow it without limit
+/// nor push anyone out: every session expires, and sessions that only hold logins on their way to
+/// the provider (anonymous ones) are counted apart from those of logged-in users, each kind within
+/// its own capacity. Beyond it, the session of that kind nearest its end is dropped — so a flood
+/// of `/login` hits only ever displaces other unfinished logins. Each kind is kept in a min-heap by
+/// expiry: a write drops what has expired or overflowed in O(log n) each, never sorting the store.
+/// Sessions do not survive a restart and are not shared between processes: an app on several
+/// nodes needs a store of its own over a shared database.
 ///
 /// ```swift
-/// let login = OIDCLogin(client: client, store: MemoryOIDCSessionStore(capacity: 10_000))
+/// let login = OIDCLogin(client: client, store: MemoryOIDCSessionStore(capacity: 10_000, anonymousCapacity: 1_000))
 /// ```
 public actor MemoryOIDCSessionStore: OIDCSessionStore {
-    private var sessions: [String: OIDCSession] = [:]
-    private var writesSinceSweep = 0
-    /// The most sessions kept at once.
-    public let capacity: Int
-    /// Expired sessions are swept after this many writes (and whenever the store is full).
-    public let sweepInterval: Int
+    private struct Stored {
+        let session: OIDCSession
+        let generation: Int
+        var isAnonymous: Bool { session.tokens == nil }
+    }
 
-    public init(capacity: Int = 100_000, sweepInterval: Int = 1_000) {
+    private var sessions: [String: Stored] = [:]
+    private var loggedIn = ExpiryQueue()
+    private var anonymous = ExpiryQueue()
+    private var anonymousCount = 0
+    private var generation = 0
+    /// The most sessions of logged-in users kept at once.
+    public let capacity: Int
+    /// The most anonymous sessions (logins under way, no tokens yet) kept at once.
+    public let anonymousCapacity: Int
+
+    /// - Parameter anonymousCapacity: by default a tenth of `capacity`, at least 100.
+    public init(capacity: Int = 100_000, anonymousCapacity: Int? = nil) {
         self.capacity = max(1, capacity)
-        self.sweepInterval = max(1, sweepInterval)
+        self.anonymousCapacity = max(1, anonymousCapacity ?? max(100, capacity / 10))
     }
 
     public func load(idHash: String, now: Date) -> OIDCSession? {
-        guard let session = sessions[idHash] else { return nil }
-        guard !session.isExpired(at: now) else {
-            sessions[idHash] = nil
+        guard let stored = sessions[idHash] else { return nil }
+        guard !stored.session.isExpired(at: now) else {
+            remove(idHash: idHash)
             return nil
         }
-        return session
+        return stored.session
     }
 
     public func save(_ session: OIDCSession, idHash: String, now: Date) {
-        sessions[idHash] = session
-        writesSinceSweep += 1
-        if writesSinceSweep >= sweepInterval || sessions.count > capacity {
-            sweep(now: now)
+        remove(idHash: idHash)
+        generation += 1
+        let stored = Stored(session: session, generation: generation)
+        sessions[idHash] = stored
+        let entry = ExpiryQueue.Entry(expiresAt: session.expiresAt, key: idHash, generation: generation)
+        if stored.isAnonymous {
+            anonymousCount += 1
+            anonymous.push(entry)
+        } else {
+            loggedIn.push(entry)
         }
+        dropExpiredAndSurplus(from: &anonymous, count: anonymousCount, capacity: anonymousCapacity, now: now)
+        dropExpiredAndSurplus(from: &loggedIn, count: sessions.count - anonymousCount, capacity: capacity, now: now)
     }
 
     public func remove(idHash: String) {
-        sessions[idHash] = nil
+        guard let stored = sessions.removeValue(forKey: idHash) else { return }
+        // Its heap entry stays behind, stale: skipped when reached, dropped by compaction.
+        if stored.isAnonymous { anonymousCount -= 1 }
     }
 
-    /// How many sessions are held, expired ones not yet swept included.
+    /// How many sessions are held, expired ones not yet dropped included.
     public var count: Int { sessions.count }
 
-    /// Drops expired sessions, then, while over capacity, those nearest their end, anonymous first.
-    private func sweep(now: Date) {
-        writesSinceSweep = 0
-        sessions = sessions.filter { !$0.value.isExpired(at: now) }
-        let excess = sessions.count - capacity
-        guard excess > 0 else { return }
-        let victims = sessions
-            .sorted { ($0.value.tokens != nil ? 1 : 0, $0.value.expiresAt) < ($1.value.tokens != nil ? 1 : 0, $1.value.expiresAt) }
-            .prefix(excess)
-        for (key, _) in victims { sessions[key] = nil }
+    /// How many heap entries are held, stale ones included: bounded by twice the sessions.
+    var queuedEntries: Int { anonymous.count + loggedIn.count }
+
+    /// Pops from `queue` while its first entry is stale, expired, or one too many of its kind.
+    private func dropExpiredAndSurplus(from queue: inout ExpiryQueue, count: Int, capacity: Int, now: Date) {
+        var count = count
+        while let first = queue.first {
+            let isLive = sessions[first.key]?.generation == first.generation
+            guard !isLive || first.expiresAt <= now || count > capacity else { break }
+            queue.popFirst()
+            if isLive {
+                remove(idHash: first.key)
+                count -= 1
+            }
+        }
+        if queue.count > 2 * count + 64 {
+            queue.compact { self.sessions[$0.key]?.generation == $0.generation }
+        }
     }
 }

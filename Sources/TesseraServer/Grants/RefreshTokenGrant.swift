@@ -3,7 +3,8 @@ import TesseraCore
 /// `grant_type=refresh_token` (RFC 6749 §6), rotating the refresh token on every use.
 ///
 /// The presented token is rotated out atomically; presenting it again afterwards revokes the whole
-/// grant (reuse detection, RFC 9700 §4.14.2). A refresh may narrow the scope, never widen it.
+/// grant (reuse detection, RFC 9700 §4.14.2). A refresh may narrow the access token's scope,
+/// never widen it; the rotated refresh token keeps the grant's whole scope.
 struct RefreshTokenGrant: GrantHandler {
     let refreshTokens: any RefreshTokenStore
     let issuer: TokenIssuer
@@ -29,8 +30,9 @@ struct RefreshTokenGrant: GrantHandler {
             guard now < record.expiresAt else {
                 throw OAuthError(.invalidGrant, "The refresh token has expired.")
             }
-            let scope = request.scope ?? record.scope
-            guard scope.isSubset(of: record.scope) else {
+            // Measured against the grant, not this token: the scope the user granted (RFC 6749 §6).
+            let scope = request.scope ?? grant.scope
+            guard scope.isSubset(of: grant.scope) else {
                 throw OAuthError(.invalidScope, "A refresh cannot add scopes the user did not grant.")
             }
             let tokens = issuer.mint(under: grant, scope: scope, client: client, now: now)

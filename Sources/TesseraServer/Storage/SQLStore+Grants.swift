@@ -77,7 +77,7 @@ extension SQLStore: RefreshTokenStore {
             let record: RefreshTokenRecord
             if let rotated {
                 record = rotated
-            } else if let previous = try await Self.graceRecord(tokenHash, at: now, graceSeconds: graceSeconds, on: database) {
+            } else if let previous = try await self.graceRecord(tokenHash, at: now, graceSeconds: graceSeconds, on: database) {
                 record = previous
             } else {
                 return try await Self.refuseReuse(of: tokenHash, at: now, on: database)
@@ -97,17 +97,32 @@ extension SQLStore: RefreshTokenStore {
     }
 
     /// The immediately previous refresh token, used again within the grace window while its
-    /// successor is still unused: two concurrent refreshes by the legitimate client. Older
-    /// generations (whose successor was itself rotated) never qualify.
-    private static func graceRecord(_ tokenHash: String, at now: Int, graceSeconds: Int, on database: any SQLDatabase) async throws -> RefreshTokenRecord? {
+    /// successor is still unused: a retry, or a concurrent twin refresh, of the legitimate client.
+    ///
+    /// The unused successor is superseded (marked rotated) in the same transaction, so the grant
+    /// keeps exactly one live refresh token however often the window is used; presenting the
+    /// superseded one later is reuse like any other. Older generations (whose successor was itself
+    /// used) never qualify. On PostgreSQL the previous token's row is locked first, so concurrent
+    /// graced refreshes of it run one after another, each superseding the successor the one before
+    /// it minted (SQLite runs one writer at a time already).
+    private func graceRecord(_ tokenHash: String, at now: Int, graceSeconds: Int, on database: any SQLDatabase) async throws -> RefreshTokenRecord? {
         guard graceSeconds > 0 else { return nil }
-        return try await database.raw("""
+        if engine.flavor == .postgres {
+            try await database.raw("SELECT token_hash FROM refresh_tokens WHERE token_hash = \(bind: tokenHash) FOR UPDATE").run()
+        }
+        guard let previous = try await database.raw("""
             SELECT t.token_hash, t.grant_id, t.scope, t.created_at, t.expires_at, t.rotated_at
             FROM refresh_tokens t JOIN grants g ON g.id = t.grant_id
             WHERE t.token_hash = \(bind: tokenHash) AND g.revoked_at IS NULL
               AND t.rotated_at IS NOT NULL AND t.rotated_at >= \(bind: now - graceSeconds)
-              AND EXISTS (SELECT 1 FROM refresh_tokens c WHERE c.parent_hash = t.token_hash AND c.rotated_at IS NULL)
             """).first().map(RefreshTokenRecord.init(row:))
+        else { return nil }
+        let superseded = try await database.raw("""
+            UPDATE refresh_tokens SET rotated_at = \(bind: now)
+            WHERE parent_hash = \(bind: tokenHash) AND rotated_at IS NULL
+            RETURNING token_hash
+            """).first()
+        return superseded == nil ? nil : previous
     }
 
     /// A rotated-out token used again means it leaked: revoke the family (RFC 9700 §4.14.2).

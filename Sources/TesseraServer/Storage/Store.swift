@@ -72,7 +72,8 @@ public protocol RefreshTokenStore: Sendable {
     ///
     /// A rotated-out token presented again revokes the whole family — unless it is the
     /// immediately previous token, its successor is unused, and it was rotated no more than
-    /// `graceSeconds` ago (0 turns the grace window off). When `issue` refuses (another client,
+    /// `graceSeconds` ago (0 turns the grace window off); then that successor is superseded, so
+    /// the grant keeps exactly one live refresh token. When `issue` refuses (another client,
     /// revoked grant, wider scope) nothing changes.
     /// - Throws: `invalid_grant` for an unknown, expired, reused or refused token.
     func rotateRefreshToken(

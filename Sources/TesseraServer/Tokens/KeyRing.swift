@@ -19,6 +19,7 @@ public final class KeyRing: Sendable {
     private let sealingKey: SymmetricKey
     private let retention: Int
     private let backend: SigningBackend
+    private let keyGenerated: @Sendable (SigningAlgorithm) -> Void
     private let snapshot = Mutex<Snapshot?>(nil)
 
     /// What one load of the keys produced; replaced whole when the keys change.
@@ -31,13 +32,18 @@ public final class KeyRing: Sendable {
         let fingerprint: [String]
     }
 
-    /// - Parameter retention: how long a retired key stays published, in seconds: at least the
-    ///   lifetime of the longest-lived token it may have signed.
-    public init(store: any SigningKeyStore, masterKey: MasterKey, retention: Int, backend: SigningBackend = .preferred) {
+    /// - Parameters:
+    ///   - retention: how long a retired key stays published, in seconds: at least the lifetime
+    ///     of the longest-lived token it may have signed.
+    ///   - keyGenerated: told of every key pair generated (an RSA key costs tens of milliseconds
+    ///     of CPU), for metrics and for tests that count them.
+    public init(store: any SigningKeyStore, masterKey: MasterKey, retention: Int, backend: SigningBackend = .preferred,
+                keyGenerated: @escaping @Sendable (SigningAlgorithm) -> Void = { _ in }) {
         self.store = store
         self.sealingKey = masterKey.derivedKey(for: "signing-keys/v1")
         self.retention = retention
         self.backend = backend
+        self.keyGenerated = keyGenerated
     }
 
     /// The backend this ring signs with.
@@ -51,7 +57,7 @@ public final class KeyRing: Sendable {
         for algorithm in algorithms {
             let states = Set(existing.filter { $0.algorithm == algorithm.rawValue }.map(\.state))
             for state in [SigningKeyRecord.State.current, .next] where !states.contains(state) {
-                missing.append(try SigningKey.generate(algorithm).sealed(with: sealingKey, state: state, at: now))
+                missing.append(try generate(algorithm).sealed(with: sealingKey, state: state, at: now))
             }
         }
         // Generated outside the lock (RSA takes a while); inserted under it, where another node
@@ -92,18 +98,32 @@ public final class KeyRing: Sendable {
         try await rotate(algorithm, now: now, onlyIfActivatedBefore: nil)
     }
 
-    /// Rotates every algorithm whose signing key has signed for `maximumAge` seconds or more.
+    /// Rotates every algorithm whose signing key has signed for more than `maximumAge` seconds.
+    ///
+    /// Called on every reload (each 15 s), so it first reads which keys are due and generates a
+    /// successor only for those: a check must not cost three fresh key pairs, RSA among them. The
+    /// store checks the age again under its lock, so nodes checking at once still rotate once.
     public func rotateIfDue(maximumAge: Int, now: Int) async throws {
-        for algorithm in SigningAlgorithm.allCases {
-            _ = try await rotate(algorithm, now: now, onlyIfActivatedBefore: now - maximumAge)
+        let cutoff = now - maximumAge
+        let due = Set(try await store.signingKeys(retiredAfter: now)
+            .filter { $0.state == .current && ($0.activatedAt ?? $0.createdAt) < cutoff }
+            .map(\.algorithm))
+        for algorithm in SigningAlgorithm.allCases where due.contains(algorithm.rawValue) {
+            _ = try await rotate(algorithm, now: now, onlyIfActivatedBefore: cutoff)
         }
     }
 
     private func rotate(_ algorithm: SigningAlgorithm, now: Int, onlyIfActivatedBefore cutoff: Int?) async throws -> String? {
-        let next = try SigningKey.generate(algorithm).sealed(with: sealingKey, state: .next, at: now)
+        let next = try generate(algorithm).sealed(with: sealingKey, state: .next, at: now)
         let promoted = try await store.rotateSigningKeys(publishing: next, at: now, onlyIfActivatedBefore: cutoff)
         try await reload(now: now)
         return promoted
+    }
+
+    private func generate(_ algorithm: SigningAlgorithm) throws -> SigningKey {
+        let key = try SigningKey.generate(algorithm)
+        keyGenerated(algorithm)
+        return key
     }
 
     /// The JWKS document (`{"keys":[…]}`) as served.

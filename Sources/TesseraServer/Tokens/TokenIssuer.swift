@@ -26,18 +26,21 @@ struct TokenIssuer: Sendable {
         let records: IssuedTokens
     }
 
-    /// Random tokens for `grant`, with a refresh token only when `offline_access` was granted and
-    /// the client may refresh.
+    /// Random tokens for `grant`: an access token for `scope`, and a refresh token only when
+    /// `offline_access` was granted and the client may refresh.
+    ///
+    /// The refresh token always carries the grant's whole scope, however narrow the access token
+    /// asked for (RFC 6749 §6): narrowing one refresh must not lose the rest of the grant.
     func mint(under grant: Grant, scope: Scope, client: Client, now: Int) -> Minted {
         let opaque = grant.audience == nil ? Secret.random() : nil
         let accessTokenID = Secret.random(byteCount: 16).unredacted
-        let refreshToken = scope.contains("offline_access") && client.allows(.refreshToken) ? Secret.random() : nil
+        let refreshToken = grant.scope.contains("offline_access") && client.allows(.refreshToken) ? Secret.random() : nil
         let records = IssuedTokens(
             accessToken: .init(hash: opaque.map(AccessTokenKey.forOpaque) ?? AccessTokenKey.forJWT(id: accessTokenID),
                                scope: scope.description, audience: grant.audience,
                                expiresAt: now + configuration.accessTokenLifetime),
             refreshToken: refreshToken.map {
-                .init(hash: $0.sha256Hex, scope: scope.description, expiresAt: now + configuration.refreshTokenLifetime, parentHash: nil)
+                .init(hash: $0.sha256Hex, scope: grant.scope.description, expiresAt: now + configuration.refreshTokenLifetime, parentHash: nil)
             }
         )
         return Minted(opaqueAccessToken: opaque, accessTokenID: accessTokenID, refreshToken: refreshToken, scope: scope,

@@ -69,8 +69,8 @@ struct TestIssuer: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Signs `claims` with `key`; `kid` nil leaves it out of the header.
-    func sign(_ claims: TestClaims, with key: Key = .rsa, kid: String?? = .none) async throws -> Secret {
+    /// Signs `claims` with `key`; `kid` nil leaves it out of the header; `typ` replaces `JWT`.
+    func sign(_ claims: TestClaims, with key: Key = .rsa, kid: String?? = .none, typ: String? = nil) async throws -> Secret {
         let collection = JWTKeyCollection()
         let identifier = (kid ?? key.rawValue).map { JWKIdentifier(string: $0) }
         switch key {
@@ -81,7 +81,9 @@ struct TestIssuer: Sendable {
         case .ed:
             await collection.add(eddsa: EdDSA.PrivateKey(backing: edKey), kid: identifier)
         }
-        return Secret(try await collection.sign(claims, kid: identifier))
+        var header = JWTHeader()
+        header.typ = typ
+        return Secret(try await collection.sign(claims, kid: identifier, header: header))
     }
 
     /// A token with any header, signed by `signature` over its signing input: for `alg: none`
@@ -106,6 +108,7 @@ struct TestClaims: JWTPayload, Sendable {
     var azp: String?
     var at_hash: String?
     var email: String? = "alice@example.com"
+    var auth_time: Int?
 
     /// Valid claims issued at `now`, living ten hours.
     init(now: Date, nonce: String?) {
