@@ -51,7 +51,7 @@ struct AuthorizationRequest: Sendable {
         guard let redirectURI = parameters["redirect_uri"] else {
             throw Refusal.untrusted("The request is missing the 'redirect_uri' parameter.")
         }
-        guard RedirectURIMatcher.isRegistered(redirectURI, in: client.redirectURIs) else {
+        guard RedirectURIMatcher.isRegistered(redirectURI, for: client) else {
             throw Refusal.untrusted("The redirect_uri is not registered for this application.")
         }
 
