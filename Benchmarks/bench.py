@@ -82,6 +82,9 @@ class Server:
         self.machine = json.loads(self.cli("clients", "add", "--name", "Machine", "--grant-type", "client_credentials", "--json"))
         self.cli("users", "add", "--email", "bench@example.com", "--password", PASSWORD)
         self.cli("apis", "add", "--identifier", AUDIENCE, "--name", "Bench API", "--scope", "read:all")
+        # Deny by default: each client gets tokens for the API only under a client grant.
+        for client in (self.client, self.machine):
+            self.cli("grants", "add", "--client", client["client_id"], "--api", AUDIENCE, "--scope", "read:all")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         started = time.monotonic()

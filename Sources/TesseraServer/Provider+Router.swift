@@ -9,12 +9,12 @@ extension Provider {
         let authenticator = ClientAuthenticator(clients: store)
         let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing, users: store)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
-        let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, sessions: store, codes: store,
+        let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, clientGrants: store, sessions: store, codes: store,
                                      pages: pages, cookies: cookies, clock: clock)
         let grants: [any GrantHandler] = [
             AuthorizationCodeGrant(codes: store, issuer: issuer, clock: clock),
             RefreshTokenGrant(refreshTokens: store, issuer: issuer, clock: clock),
-            ClientCredentialsGrant(apis: store, grants: store, issuer: issuer, clock: clock),
+            ClientCredentialsGrant(apis: store, clientGrants: store, grants: store, issuer: issuer, clock: clock),
         ]
         let token = TokenEndpoint(
             authenticator: authenticator,
@@ -31,7 +31,7 @@ extension Provider {
         let jwks = JWKSEndpoint(keyRing: keyRing)
         let health = HealthEndpoints(database: store)
         let introspect = IntrospectEndpoint(configuration: configuration, authenticator: authenticator, accessTokens: store,
-                                            refreshTokens: store, keyRing: keyRing, clock: clock)
+                                            refreshTokens: store, clientGrants: store, keyRing: keyRing, clock: clock)
         let logout = LogoutEndpoint(configuration: configuration, clients: store, sessions: store, keyRing: keyRing,
                                     cookies: cookies, pages: pages, clock: clock)
 

@@ -54,6 +54,11 @@ struct CommandLineTests {
         ["serve", "--key-rotation-days", "0"],
         ["clients", "add", "--name", "m", "--grant-type", "client_credentials", "--public"],
         ["clients", "add", "--name", "m", "--grant-type", "password"],
+        ["grants", "add", "--api", "https://api.example.com"],
+        ["grants", "add", "--client", "c"],
+        ["grants", "add", "--client", "c", "--api", "https://api.example.com", "--scope", "read\"orders"],
+        ["grants", "remove", "--client", "c"],
+        ["grants", "list", "--no-such-flag"],
         ["demo", "--port", "0"],
         ["demo", "--provider-port", "70000"],
         ["demo", "--port", "9000", "--provider-port", "9000"],
@@ -73,7 +78,7 @@ struct CommandLineTests {
         }
     }
 
-    @Test("apis add registers an API; clients add --grant-type client_credentials makes a machine client that gets a token for it")
+    @Test("apis add registers an API; clients add --grant-type client_credentials and grants add make a machine client that gets a token for it")
     func machineClientFromCommandLine() async throws {
         try await withTemporaryDirectory { directory in
             let database = "sqlite://\(directory.path)/tessera.sqlite"
@@ -88,6 +93,9 @@ struct CommandLineTests {
                                                        "--database", database])
             #expect(created.status == 0, "\(created.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
+            let granted = try await TesseraBinary.run(["grants", "add", "--client", try #require(object["client_id"]), "--api", "https://api.example.com/v1",
+                                                       "--scope", "read:orders", "--database", database])
+            #expect(granted.status == 0, "\(granted.stderr)")
             let server = try await ServeProcess(arguments: ["--database", database])
             let form = formBody([("grant_type", "client_credentials"), ("audience", "https://api.example.com/v1")])
             let response = try await send(.POST, server.baseURL + "/oauth/token", headers: [

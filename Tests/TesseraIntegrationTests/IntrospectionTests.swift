@@ -14,15 +14,14 @@ extension TestServer {
 
 @Suite("Introspection (RFC 7662)")
 struct IntrospectionTests {
-    @Test("a live access token: active with scope, client_id, sub, exp, iat, aud, token_type", arguments: TestEngine.all)
+    @Test("a live access token, introspected by its own client: active with scope, client_id, sub, exp, iat, aud, token_type", arguments: TestEngine.all)
     func activeAccessToken(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in
             let client = try await server.addClient()
-            let resourceServer = try await server.addClient(grantTypes: [.clientCredentials])
             let user = try await server.addUser()
             let tokens = try await server.exchange(try await server.code(for: client), client: client)
             let accessToken = try #require(tokens.json["access_token"] as? String)
-            let response = try await server.introspect(accessToken, caller: basicAuthorization(id: resourceServer.id, secret: resourceServer.secret!))
+            let response = try await server.introspect(accessToken, caller: basicAuthorization(id: client.id, secret: client.secret!))
             #expect(response.status == 200)
             #expect(response.header("Cache-Control") == "no-store")
             let body = response.json

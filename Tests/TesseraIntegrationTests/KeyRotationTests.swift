@@ -157,6 +157,7 @@ struct KeyRotationTests {
             let server = try await ServeProcess(arguments: ["--database", database])
             _ = try await TesseraBinary.run(["apis", "add", "--identifier", "https://api.example.com", "--name", "API", "--database", database])
             let machine = try await TesseraBinary.addClient(["--name", "M", "--grant-type", "client_credentials"], database: database)
+            _ = try await TesseraBinary.run(["grants", "add", "--client", machine.id, "--api", "https://api.example.com", "--database", database])
             func signingKid() async throws -> String? {
                 let form = formBody([("grant_type", "client_credentials"), ("audience", "https://api.example.com")])
                 let response = try await send(.POST, server.baseURL + "/oauth/token",

@@ -30,4 +30,31 @@ struct LoopbackRedirectTests {
             #expect(otherPath.location == nil)
         }
     }
+
+    @Test("confidential client's loopback redirect on another port: refused, no redirect", arguments: TestEngine.all)
+    func confidentialClientOtherPort(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient(redirectURIs: ["http://127.0.0.1:8080/callback", "http://[::1]:8080/callback"])
+            for redirectURI in ["http://127.0.0.1:53682/callback", "http://[::1]:53682/callback"] {
+                let response = try await Browser().get(server.authorizeURL(client: client, redirectURI: redirectURI))
+                #expect(response.status == 400, "\(redirectURI)")
+                #expect(response.location == nil, "\(redirectURI)")
+            }
+            let exact = try await Browser().get(server.authorizeURL(client: client, redirectURI: "http://127.0.0.1:8080/callback"))
+            #expect(exact.status == 200, "the registered URI itself still shows the login page")
+        }
+    }
+
+    @Test("public client's localhost redirect on another port: refused (only the IP literals get any port)", arguments: TestEngine.all)
+    func localhostOtherPort(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient(isPublic: true, redirectURIs: ["http://localhost:3000/callback"])
+            let pkce = PKCE()
+            let other = try await Browser().get(server.authorizeURL(client: client, pkce: pkce, redirectURI: "http://localhost:53682/callback"))
+            #expect(other.status == 400)
+            #expect(other.location == nil)
+            let exact = try await Browser().get(server.authorizeURL(client: client, pkce: pkce, redirectURI: "http://localhost:3000/callback"))
+            #expect(exact.status == 200)
+        }
+    }
 }

@@ -29,6 +29,11 @@ extension TestServer {
         return (claims, header?["typ"] as? String)
     }
 
+    /// Grants `client` the API `audience` with `scopes` (`tessera grants add`).
+    func grant(_ client: RegisteredClient, _ audience: String, scopes: Scope) async throws {
+        _ = try await provider.administration.addClientGrant(clientID: client.id, apiIdentifier: audience, scopes: scopes)
+    }
+
     func clientCredentials(_ client: RegisteredClient, audience: String?, scope: String? = nil) async throws -> HTTPResult {
         var pairs = [("grant_type", "client_credentials")]
         if let audience { pairs.append(("audience", audience)) }
@@ -46,6 +51,7 @@ struct MachineClientTests {
         try await TestServer.with(engine) { server in
             _ = try await server.provider.administration.addAPI(identifier: Self.audience, name: "Orders", scopes: "read:orders write:orders")
             let machine = try await server.addClient(grantTypes: [.clientCredentials])
+            try await server.grant(machine, Self.audience, scopes: "read:orders write:orders")
             let response = try await server.clientCredentials(machine, audience: Self.audience, scope: "read:orders")
             #expect(response.status == 200)
             #expect(response.json["token_type"] as? String == "Bearer")
@@ -72,12 +78,14 @@ struct MachineClientTests {
         try await TestServer.with(engine) { server in
             _ = try await server.provider.administration.addAPI(identifier: Self.audience, name: "Orders", scopes: "read:orders")
             let machine = try await server.addClient(grantTypes: [.clientCredentials])
+            try await server.grant(machine, Self.audience, scopes: "read:orders")
             let unknown = try await server.clientCredentials(machine, audience: "https://unknown.example")
             TokenEndpointErrorTests.expectError(unknown, "invalid_target")
             TokenEndpointErrorTests.expectError(try await server.clientCredentials(machine, audience: nil), "invalid_request")
             TokenEndpointErrorTests.expectError(try await server.clientCredentials(machine, audience: Self.audience, scope: "delete:orders"),
                                                 "invalid_scope")
             let userClient = try await server.addClient()
+            try await server.grant(userClient, Self.audience, scopes: "read:orders")
             TokenEndpointErrorTests.expectError(try await server.clientCredentials(userClient, audience: Self.audience), "unauthorized_client")
             let badSecret = TestServer.RegisteredClient(id: machine.id, secret: Secret("wrong"))
             TokenEndpointErrorTests.expectError(try await server.clientCredentials(badSecret, audience: Self.audience), "invalid_client", status: 401)
@@ -89,6 +97,7 @@ struct MachineClientTests {
         try await TestServer.with(engine) { server in
             _ = try await server.provider.administration.addAPI(identifier: Self.audience, name: "Orders", scopes: "read:orders")
             let client = try await server.addClient()
+            try await server.grant(client, Self.audience, scopes: "read:orders")
             let user = try await server.addUser()
             let query = try await server.authorize(Browser(), authorizeURL: server.authorizeURL(
                 client: client, scope: "openid email read:orders delete:everything", extra: [("audience", Self.audience)]))
@@ -114,6 +123,7 @@ struct MachineClientTests {
         try await TestServer.with(engine) { server in
             _ = try await server.provider.administration.addAPI(identifier: Self.audience, name: "Orders", scopes: "read:orders")
             let client = try await server.addClient()
+            try await server.grant(client, Self.audience, scopes: "read:orders")
             try await server.addUser()
             let query = try await server.authorize(Browser(), authorizeURL: server.authorizeURL(
                 client: client, scope: "openid", extra: [("audience", Self.audience)]))

@@ -77,20 +77,31 @@ struct AuthorizationResponseTests {
 
 @Suite("Redirect URI matching")
 struct RedirectURIMatcherTests {
-    @Test("exact match, and any port for a registered loopback URI (RFC 8252 §7.3)", arguments: [
+    @Test("exact match, and any port only for a public client's loopback IP literal (RFC 8252 §7.3)", arguments: [
         ("https://app.example/cb", ["https://app.example/cb"], true),
         ("https://app.example:8443/cb", ["https://app.example/cb"], false),
         ("https://app.example/cb/", ["https://app.example/cb"], false),
         ("http://127.0.0.1:53412/cb", ["http://127.0.0.1/cb"], true),
         ("http://127.0.0.1:53412/cb", ["http://127.0.0.1:8080/cb"], true),
         ("http://[::1]:6000/cb", ["http://[::1]/cb"], true),
-        ("http://localhost:4000/cb?x=1", ["http://localhost/cb?x=1"], true),
+        ("http://localhost:4000/cb?x=1", ["http://localhost/cb?x=1"], false),
+        ("http://localhost:4000/cb", ["http://localhost:4000/cb"], true),
         ("http://127.0.0.1:53412/other", ["http://127.0.0.1/cb"], false),
         ("http://localhost:4000/cb", ["http://127.0.0.1/cb"], false),
         ("https://127.0.0.1:4000/cb", ["https://127.0.0.1/cb"], false),
         ("http://evil.example:80/cb", ["http://127.0.0.1/cb"], false),
     ])
-    func matching(candidate: String, registered: [String], expected: Bool) {
-        #expect(RedirectURIMatcher.isRegistered(candidate, in: registered) == expected)
+    func publicClient(candidate: String, registered: [String], expected: Bool) {
+        #expect(RedirectURIMatcher.isRegistered(candidate, in: registered, allowingAnyLoopbackPort: true) == expected)
+    }
+
+    @Test("a confidential client's loopback redirect URI must match exactly, port included", arguments: [
+        ("http://127.0.0.1:8080/cb", ["http://127.0.0.1:8080/cb"], true),
+        ("http://127.0.0.1:53412/cb", ["http://127.0.0.1:8080/cb"], false),
+        ("http://127.0.0.1:53412/cb", ["http://127.0.0.1/cb"], false),
+        ("http://[::1]:6000/cb", ["http://[::1]/cb"], false),
+    ])
+    func confidentialClient(candidate: String, registered: [String], expected: Bool) {
+        #expect(RedirectURIMatcher.isRegistered(candidate, in: registered, allowingAnyLoopbackPort: false) == expected)
     }
 }

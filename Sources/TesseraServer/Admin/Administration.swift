@@ -1,7 +1,7 @@
 import Foundation
 public import TesseraCore
 
-/// The administrative operations behind `tessera clients add`, `users add` and `keys rotate`,
+/// The administrative operations behind `tessera clients add`, `apis add`, `grants`, `users add` and `keys rotate`,
 /// shared by the CLI, the demo and the tests.
 public struct Administration: Sendable {
     let store: SQLStore

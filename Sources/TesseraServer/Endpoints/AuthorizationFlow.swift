@@ -11,6 +11,7 @@ struct AuthorizationFlow: Sendable {
     let configuration: ProviderConfiguration
     let clients: any ClientStore
     let apis: any APIStore
+    let clientGrants: any ClientGrantStore
     let sessions: any SessionStore
     let codes: any AuthorizationCodeStore
     let pages: Pages
@@ -26,7 +27,7 @@ struct AuthorizationFlow: Sendable {
     /// Validates the request, mapping a refusal to an error page or an error redirect.
     func validate(query: String) async throws -> Validation {
         do {
-            return .valid(try await AuthorizationRequest.validate(query: query, clients: clients, apis: apis))
+            return .valid(try await AuthorizationRequest.validate(query: query, clients: clients, apis: apis, clientGrants: clientGrants))
         } catch let refusal as AuthorizationRequest.Refusal {
             return .answered(response(for: refusal))
         }

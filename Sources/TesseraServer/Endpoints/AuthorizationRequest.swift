@@ -30,7 +30,8 @@ struct AuthorizationRequest: Sendable {
     /// The scopes this provider understands; others are dropped from what is granted.
     static let supportedScopes: Scope = "openid profile email offline_access"
 
-    static func validate(query rawQuery: String, clients: any ClientStore, apis: any APIStore) async throws -> AuthorizationRequest {
+    static func validate(query rawQuery: String, clients: any ClientStore, apis: any APIStore,
+                         clientGrants: any ClientGrantStore) async throws -> AuthorizationRequest {
         guard let pairs = FormURLEncoding.decode(rawQuery) else {
             throw Refusal.untrusted("The authorization request is malformed.")
         }
@@ -51,7 +52,7 @@ struct AuthorizationRequest: Sendable {
         guard let redirectURI = parameters["redirect_uri"] else {
             throw Refusal.untrusted("The request is missing the 'redirect_uri' parameter.")
         }
-        guard RedirectURIMatcher.isRegistered(redirectURI, in: client.redirectURIs) else {
+        guard RedirectURIMatcher.isRegistered(redirectURI, for: client) else {
             throw Refusal.untrusted("The redirect_uri is not registered for this application.")
         }
 
@@ -100,13 +101,18 @@ struct AuthorizationRequest: Sendable {
         if prompt.contains("none"), prompt.count > 1 {
             throw refuse(.invalidRequest, "prompt=none cannot be combined with other prompt values.")
         }
-        // An API audience adds its permissions to the scopes a user can grant (as Auth0 does).
-        var grantable = supportedScopes
+        // An API audience adds the permissions the client is granted for it (see APIAccess).
+        var scope = requested.intersection(supportedScopes)
         if let audience = parameters["audience"] {
             guard let api = try await apis.api(identifier: audience) else {
                 throw refuse(.invalidRequest, "The audience is not a registered API.")
             }
-            grantable = Scope(grantable.tokens + api.scopes.tokens)
+            let access = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: api.identifier))
+            do {
+                scope = try access.userScope(asked: requested, identityScopes: supportedScopes)
+            } catch {
+                throw Refusal.redirect(error, redirectURI: redirectURI, state: state)
+            }
         }
         var maxAge: Int?
         if let text = parameters["max_age"] {
@@ -119,7 +125,7 @@ struct AuthorizationRequest: Sendable {
             client: client,
             redirectURI: redirectURI,
             state: state,
-            scope: requested.intersection(grantable),
+            scope: scope,
             nonce: parameters["nonce"],
             codeChallenge: challenge,
             prompt: prompt,

@@ -8,13 +8,15 @@ import TesseraCore
 /// it grants.
 ///
 /// Only an authenticated confidential client may ask (a public client proves nothing about
-/// itself). A token that is unknown, expired, rotated or revoked is simply `{"active":false}`,
-/// with nothing else that could tell an attacker why.
+/// itself), and only about a token it may see (``TokenVisibility``): its own, or an access token
+/// for an API it is granted. A token that is unknown, expired, rotated, revoked or someone else's
+/// is simply `{"active":false}`, with nothing else that could tell an attacker why.
 struct IntrospectEndpoint: Sendable {
     let configuration: ProviderConfiguration
     let authenticator: ClientAuthenticator
     let accessTokens: any AccessTokenStore
     let refreshTokens: any RefreshTokenStore
+    let clientGrants: any ClientGrantStore
     let keyRing: KeyRing
     let clock: WallClock
 
@@ -58,7 +60,7 @@ struct IntrospectEndpoint: Sendable {
             let hint = parameters["token_type_hint"]
             let lookups = hint == "refresh_token" ? [refreshIntrospection, accessIntrospection] : [accessIntrospection, refreshIntrospection]
             for lookup in lookups {
-                if let found = try await lookup(token) {
+                if let found = try await lookup(token, caller) {
                     return .json(found)
                 }
             }
@@ -68,20 +70,27 @@ struct IntrospectEndpoint: Sendable {
         }
     }
 
-    private func accessIntrospection(_ token: Secret) async throws -> Introspection? {
+    private func accessIntrospection(_ token: Secret, caller: Client) async throws -> Introspection? {
         guard let key = await AccessTokenKey.of(token, keyRing: keyRing),
               let record = try await accessTokens.accessToken(hash: key)
         else { return nil }
-        guard record.isActive(at: clock.now()) else { return .inactive }
+        let callerGrant = try await record.audience.asyncFlatMap {
+            try await clientGrants.clientGrant(clientID: caller.id, apiIdentifier: $0)
+        }
+        guard TokenVisibility.mayIntrospectAccessToken(record, caller: caller, callerGrant: callerGrant),
+              record.isActive(at: clock.now())
+        else { return .inactive }
         return Introspection(
             active: true, scope: record.scope.description, clientID: record.grant.clientID,
             sub: record.grant.userID ?? record.grant.clientID, exp: record.expiresAt, iat: record.createdAt,
             aud: record.audience ?? record.grant.clientID, iss: configuration.issuer, tokenType: "Bearer")
     }
 
-    private func refreshIntrospection(_ presented: Secret) async throws -> Introspection? {
+    private func refreshIntrospection(_ presented: Secret, caller: Client) async throws -> Introspection? {
         guard let (token, grant) = try await refreshTokens.refreshToken(hash: presented.sha256Hex) else { return nil }
-        guard token.isActive(at: clock.now(), grant: grant) else { return .inactive }
+        guard TokenVisibility.mayIntrospectRefreshToken(of: grant, caller: caller),
+              token.isActive(at: clock.now(), grant: grant)
+        else { return .inactive }
         return Introspection(
             active: true, scope: token.scope.description, clientID: grant.clientID, sub: grant.userID ?? grant.clientID,
             exp: token.expiresAt, iat: token.createdAt, aud: grant.clientID, iss: configuration.issuer, tokenType: "refresh_token")

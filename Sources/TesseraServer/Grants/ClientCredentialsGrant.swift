@@ -3,10 +3,12 @@ import TesseraCore
 /// `grant_type=client_credentials` (RFC 6749 §4.4), as Auth0 has it: a machine client asks for an
 /// access token to a registered API, named by `audience`, and gets an RFC 9068 JWT for it.
 ///
-/// The scope granted is what the client asked for, which must be among the API's permissions, or
-/// all of them when it asked for none. No refresh token and no id_token: there is no user.
+/// Deny by default: only a client an administrator granted the API (a ``ClientGrant``) gets a
+/// token, carrying what it asked for and was granted, or every granted permission when it asked
+/// for none (see ``APIAccess``). No refresh token and no id_token: there is no user.
 struct ClientCredentialsGrant: GrantHandler {
     let apis: any APIStore
+    let clientGrants: any ClientGrantStore
     let grants: any MachineGrantStore
     let issuer: TokenIssuer
     let clock: WallClock
@@ -23,10 +25,8 @@ struct ClientCredentialsGrant: GrantHandler {
         guard let api = try await apis.api(identifier: audience) else {
             throw OAuthError(.invalidTarget, "The audience is not a registered API.", status: 400)
         }
-        let scope = request.scope ?? api.scopes
-        guard scope.isSubset(of: api.scopes) else {
-            throw OAuthError(.invalidScope, "The scope asks for permissions the API does not define.")
-        }
+        let access = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: api.identifier))
+        let scope = try access.machineScope(asked: request.scope)
         let now = clock.now()
         let grant = Grant(
             id: Secret.random(byteCount: 16).unredacted,

@@ -136,6 +136,19 @@ enum Migrations {
             // grants, access tokens and login sessions already are.
             "CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at)",
         ]),
+        Step(version: 4, statements: [
+            // Client grants (Auth0's): which client may get tokens for which API, with which of its
+            // permissions (space-separated). No row, no token: deny by default.
+            """
+            CREATE TABLE client_grants (
+                client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+                api_identifier TEXT NOT NULL REFERENCES apis(identifier) ON DELETE CASCADE,
+                scopes TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (client_id, api_identifier)
+            )
+            """,
+        ]),
         Step(version: 8, statements: [
             // Marks on the database as a whole; 'demo': `tessera demo` created it (SQLStore+DemoMark).
             "CREATE TABLE installation_marks (name TEXT PRIMARY KEY, created_at BIGINT NOT NULL)",

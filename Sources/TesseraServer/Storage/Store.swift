@@ -16,6 +16,17 @@ public protocol APIStore: Sendable {
     func insert(_ api: API, at now: Int) async throws
 }
 
+/// Which clients may get tokens for which APIs, with which permissions (Auth0's client grants).
+public protocol ClientGrantStore: Sendable {
+    /// The grant of `clientID` for the API `apiIdentifier`, if an administrator made one.
+    func clientGrant(clientID: String, apiIdentifier: String) async throws -> ClientGrant?
+    /// Every client grant, by client and API.
+    func clientGrants() async throws -> [ClientGrant]
+    func insert(_ grant: ClientGrant, at now: Int) async throws
+    /// Removes the grant of `clientID` for `apiIdentifier`; false when there was none.
+    func deleteClientGrant(clientID: String, apiIdentifier: String) async throws -> Bool
+}
+
 /// People who log in.
 public protocol UserStore: Sendable {
     func user(email: String) async throws -> User?
