@@ -68,9 +68,12 @@ final class SQLiteConnection: @unchecked Sendable {
             // With its byte length, never -1: SQLite would stop at a NUL and bind a shorter string
             // than the one checked ("you@example.com\0x" would look up "you@example.com").
             var text = text
-            return text.withUTF8 {
-                $0.withMemoryRebound(to: CChar.self) {
-                    sqlite_nio_sqlite3_bind_text(statement, index, $0.baseAddress ?? "", Int32($0.count), tessera_sqlite_transient())
+            return text.withUTF8 { bytes in
+                guard let base = bytes.baseAddress else {
+                    return sqlite_nio_sqlite3_bind_text(statement, index, "", 0, tessera_sqlite_transient())
+                }
+                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    sqlite_nio_sqlite3_bind_text(statement, index, $0, Int32(bytes.count), tessera_sqlite_transient())
                 }
             }
         case .blob(let buffer):
