@@ -59,6 +59,7 @@ public struct OAuthParameters: Sendable {
         guard values[name] == nil else {
             throw OAuthError(.invalidRequest, "The parameter '\(name)' was given more than once.")
         }
+        if let error = Self.controlCharacterError(name: name, value: value) { throw error }
         if !value.isEmpty {
             values[name] = value
         }

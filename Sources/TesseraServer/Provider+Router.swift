@@ -21,8 +21,11 @@ extension Provider {
             grants: Dictionary(uniqueKeysWithValues: grants.map { ($0.grantType, $0) }),
             maxBodyBytes: configuration.maxBodyBytes)
         let authorize = AuthorizeEndpoint(flow: flow)
-        let login = LoginEndpoint(flow: flow, users: store, sessions: store, passwords: passwords,
-                                  throttle: LoginThrottle(failures: store, policy: configuration.loginThrottle),
+        let passwordLogin = PasswordLogin(users: store, passwords: passwords,
+                                          throttle: LoginThrottle(failures: store, policy: configuration.loginThrottle),
+                                          inFlight: AccountsInFlight())
+        let login = LoginEndpoint(flow: flow, sessions: store, credentials: passwordLogin,
+                                  clientAddress: ClientAddressResolver(trustedProxies: configuration.trustedProxies),
                                   maxBodyBytes: configuration.maxBodyBytes)
         let userInfo = UserInfoEndpoint(accessTokens: store, users: store, keyRing: keyRing, clock: clock)
         let revoke = RevokeEndpoint(authenticator: authenticator, refreshTokens: store, accessTokens: store, keyRing: keyRing, clock: clock,

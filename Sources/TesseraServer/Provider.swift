@@ -19,7 +19,8 @@ public struct Provider: Sendable {
     public let store: SQLStore
     public let keyRing: KeyRing
     public let clock: WallClock
-    let passwords: PasswordHasher
+    /// User passwords' bcrypt, shared by every login of this provider (its bound is process-wide).
+    public let passwords: PasswordHasher
 
     /// Opens the database, applies migrations, and makes sure signing keys exist.
     public static func open(
@@ -46,7 +47,8 @@ public struct Provider: Sendable {
                                   backend: configuration.signingBackend)
             try await keyRing.prepare(now: clock.now())
             return Provider(configuration: configuration, store: store, keyRing: keyRing, clock: clock,
-                            passwords: PasswordHasher(cost: configuration.bcryptCost))
+                            passwords: PasswordHasher(cost: configuration.bcryptCost, concurrent: configuration.concurrentPasswordChecks,
+                                                       queued: configuration.queuedPasswordChecks))
         } catch {
             await store.shutdown()
             throw error

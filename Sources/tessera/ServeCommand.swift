@@ -34,6 +34,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("key-rotation-days"), help: ArgumentHelp("Rotate signing keys automatically after this many days.", valueName: "days"))
     var keyRotationDays: Int?
 
+    @Option(name: .customLong("trusted-proxy"),
+            help: ArgumentHelp("A proxy (IPv4 or IPv6 CIDR, or one address) whose Forwarded / X-Forwarded-For headers name the client; repeatable. Default: none, the peer is the client.",
+                               valueName: "cidr"))
+    var trustedProxies: [String] = []
+
     /// For tests of several nodes: how soon a key rotated elsewhere signs here. Hidden; the default
     /// (``KeyRing/reloadInterval``) is the documented bound.
     @Option(name: .customLong("key-reload-interval"), help: .hidden)
@@ -61,12 +66,23 @@ struct ServeCommand: AsyncParsableCommand {
         for path in [tlsCertificate, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
             throw ValidationError("cannot read \(path)")
         }
+        _ = try Self.ranges(trustedProxies)
         if let issuer {
             guard let url = URL(string: issuer), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
                   url.query == nil, url.fragment == nil
             else {
                 throw ValidationError("--issuer must be an http(s) URL with no query or fragment")
             }
+        }
+    }
+
+    /// The `--trusted-proxy` values as ranges.
+    static func ranges(_ values: [String]) throws -> [CIDR] {
+        try values.map { value in
+            guard let range = CIDR(value) else {
+                throw ValidationError("--trusted-proxy: '\(value)' is not an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or fd00::/8")
+            }
+            return range
         }
     }
 
@@ -77,10 +93,12 @@ struct ServeCommand: AsyncParsableCommand {
         let (codeTTL, grace, rotationDays) = (self.codeTTL, refreshGraceSeconds, keyRotationDays)
         let database = try options.databaseURL()
         let keyReload = keyReloadSeconds.map { Duration.seconds($0) }
+        let trustedProxies = try Self.ranges(self.trustedProxies)
         let provider = try await options.openProvider(issuer: issuer, logger: logger) {
             $0.codeLifetime = codeTTL
             $0.refreshGraceSeconds = grace
             $0.keyRotationDays = rotationDays
+            $0.trustedProxies = trustedProxies
             if let keyReload { $0.keyReloadInterval = keyReload }
         }
         do {

@@ -52,6 +52,9 @@ struct CommandLineTests {
         ["serve", "--tls-cert", "/etc/hostname"],
         ["serve", "--refresh-grace-seconds", "-1"],
         ["serve", "--key-rotation-days", "0"],
+        ["serve", "--trusted-proxy", "10.0.0.0/33"],
+        ["serve", "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "proxy.internal"],
+        ["serve", "--trusted-proxy", "2001:db8::/129"],
         ["clients", "add", "--name", "m", "--grant-type", "client_credentials", "--public"],
         ["clients", "add", "--name", "m", "--grant-type", "password"],
         ["grants", "add", "--api", "https://api.example.com"],
@@ -141,7 +144,8 @@ struct CommandLineTests {
     func serveEndToEnd() async throws {
         try await withTemporaryDirectory { directory in
             let database = "sqlite://\(directory.path)/tessera.sqlite"
-            let server = try await ServeProcess(arguments: ["--database", database, "--code-ttl", "5"],
+            let server = try await ServeProcess(arguments: ["--database", database, "--code-ttl", "5",
+                                                            "--trusted-proxy", "127.0.0.1/32", "--trusted-proxy", "::1"],
                                                 environment: ["LOG_LEVEL": "trace"], directory: directory)
             #expect(server.text.contains("tessera: serving \(server.baseURL)"))
             let ledger = SecretLedger()

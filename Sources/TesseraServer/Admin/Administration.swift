@@ -47,9 +47,9 @@ public struct Administration: Sendable {
     /// Adds a user with a bcrypt-hashed password.
     /// - Throws: ``RegistrationError`` for a malformed email, a short password, or a taken email.
     public func addUser(email: String, password: Secret, name: String? = nil) async throws -> User {
-        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let email = User.normalizedEmail(email)
         let parts = email.split(separator: "@")
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" "), !ControlCharacters.occur(in: email) else {
             throw RegistrationError.invalid("'\(email)' is not an email address")
         }
         guard password.unredacted.count >= 8 else {

@@ -24,6 +24,14 @@ public struct ProviderConfiguration: Sendable {
     public var loginThrottle = LoginThrottlePolicy()
     /// bcrypt cost for user passwords; tests lower it, production keeps 10 or more.
     public var bcryptCost: UInt8 = 10
+    /// bcrypt hashes computed at once (nil: one per core) and how many more may wait for one;
+    /// a login beyond that is answered 429 "busy" (see ``PasswordHasher``).
+    public var concurrentPasswordChecks: Int?
+    public var queuedPasswordChecks: Int = 32
+    /// The proxies (a load balancer, a TLS terminator) whose `Forwarded` / `X-Forwarded-For`
+    /// headers say which client a request came from; from anyone else those headers are ignored
+    /// and the connection's peer is the client. None by default.
+    public var trustedProxies: [CIDR] = []
     /// The largest request body read; larger ones get 413.
     public var maxBodyBytes: Int = 64 * 1024
     /// How often a running node re-reads the signing keys: the bound on how long after a rotation

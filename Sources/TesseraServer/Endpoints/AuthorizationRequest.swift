@@ -43,6 +43,11 @@ struct AuthorizationRequest: Sendable {
         if let repeated, ["client_id", "redirect_uri"].contains(repeated) {
             throw Refusal.untrusted("The parameter '\(repeated)' was given more than once.")
         }
+        for name in ["client_id", "redirect_uri"] {
+            if let value = parameters[name], let error = OAuthParameters.controlCharacterError(name: name, value: value) {
+                throw Refusal.untrusted(error.description ?? "")
+            }
+        }
         guard let clientID = parameters["client_id"] else {
             throw Refusal.untrusted("The request is missing the 'client_id' parameter.")
         }
@@ -63,6 +68,9 @@ struct AuthorizationRequest: Sendable {
         }
         if let repeated {
             throw refuse(.invalidRequest, "The parameter '\(repeated)' was given more than once.")
+        }
+        if let error = parameters.lazy.compactMap({ OAuthParameters.controlCharacterError(name: $0.key, value: $0.value) }).first {
+            throw Refusal.redirect(error, redirectURI: redirectURI, state: state)
         }
         guard let responseType = parameters["response_type"] else {
             throw refuse(.invalidRequest, "The request is missing the 'response_type' parameter.")

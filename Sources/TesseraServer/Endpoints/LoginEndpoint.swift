@@ -11,10 +11,9 @@ import TesseraCore
 /// have changed it. A successful login starts a new session with a new id (no session fixation).
 struct LoginEndpoint: Sendable {
     let flow: AuthorizationFlow
-    let users: any UserStore
     let sessions: any SessionStore
-    let passwords: PasswordHasher
-    let throttle: LoginThrottle
+    let credentials: PasswordLogin
+    let clientAddress: ClientAddressResolver
     let maxBodyBytes: Int
 
     func respond(to request: Request, context: ProviderRequestContext) async -> Response {
@@ -39,23 +38,23 @@ struct LoginEndpoint: Sendable {
             case .valid(let valid): authorization = valid
             case .answered(let response): return response
             }
-            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+            let email = User.normalizedEmail(form["email"] ?? "")
             let password = Secret(form["password"] ?? "")
             let now = flow.clock.now()
-            if let wait = try await throttle.retryAfter(email: email, address: context.clientAddress, now: now) {
+            let address = clientAddress.clientAddress(peer: context.peerAddress, headers: request.headers)
+            let user: User
+            switch try await credentials.attempt(email: email, password: password, address: address, now: now) {
+            case .authenticated(let authenticated):
+                user = authenticated
+            case .refused:
+                return flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
+                                      error: "Wrong email or password.", status: .unauthorized)
+            case .retryAfter(let wait):
                 var response = flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
-                                              error: "Too many failed attempts. Try again in \(wait) seconds.", status: .tooManyRequests)
+                                              error: "Too many attempts. Try again in \(wait) seconds.", status: .tooManyRequests)
                 response.headers[.retryAfter] = String(wait)
                 return response
             }
-            let user = email.isEmpty ? nil : try await users.user(email: email)
-            // The same bcrypt work and the same message whether the email is unknown or the password wrong.
-            guard try await passwords.verify(password, against: user?.passwordHash), let user else {
-                try await throttle.recordFailure(email: email, address: context.clientAddress, now: now)
-                return flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
-                                      error: "Wrong email or password.", status: .unauthorized)
-            }
-            try await throttle.recordSuccess(email: email)
             let cookieValue = Secret.random()
             let session = LoginSession(
                 idHash: cookieValue.sha256Hex,

@@ -23,6 +23,7 @@ struct BasicCredentials: Sendable {
         else {
             throw OAuthError(.invalidClient, "The Basic credentials are malformed.")
         }
+        if let error = OAuthParameters.controlCharacterError(name: "client_id", value: id) { throw error }
         return BasicCredentials(clientID: id, clientSecret: Secret(secret))
     }
 }

@@ -2,7 +2,7 @@ public import Hummingbird
 public import NIOCore
 
 /// The request context of every provider endpoint: Hummingbird's basics plus the peer address,
-/// which login throttling counts failures by.
+/// which login throttling counts attempts by.
 public struct ProviderRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
@@ -12,8 +12,8 @@ public struct ProviderRequestContext: RequestContext, RemoteAddressRequestContex
         self.remoteAddress = source.channel.remoteAddress
     }
 
-    /// The peer's IP address as text, without the port.
-    var clientAddress: String {
-        remoteAddress?.ipAddress ?? "unknown"
+    /// The peer's IP address: the client, unless it is a trusted proxy (see ``ClientAddressResolver``).
+    var peerAddress: IPAddress? {
+        remoteAddress?.ipAddress.flatMap(IPAddress.init)
     }
 }

@@ -2,7 +2,7 @@ import SQLKit
 
 extension SQLStore: UserStore {
     public func user(email: String) async throws -> User? {
-        let email = email.lowercased()
+        let email = User.normalizedEmail(email)
         return try await engine.read { database in
             try await database.raw("""
                 SELECT id, email, name, email_verified, password_hash FROM users WHERE email = \(bind: email)

@@ -34,13 +34,16 @@ public protocol UserStore: Sendable {
     func insert(_ user: User, at now: Int) async throws
 }
 
-/// Failed logins, for throttling.
+/// Login attempts, for throttling (see ``LoginThrottlePolicy``).
 public protocol LoginFailureStore: Sendable {
-    /// The latest time any of `keys` is blocked until, if later than `now`.
-    func blockedUntil(keys: [String], at now: Int) async throws -> Int?
-    /// Counts one more failure for `key` (forgetting failures older than `forgetBefore`) and
-    /// blocks it until the time `blockUntil` computes from the new count.
-    func recordFailure(key: String, at now: Int, forgetBefore: Int, blockUntil: @escaping @Sendable (Int) -> Int) async throws
+    /// Counts one attempt against every counter in one transaction, before the password is
+    /// checked, so that parallel attempts cannot all pass a check made before any was counted.
+    /// When any counter is blocked at `now`, nothing is counted and the answer says until when.
+    /// Counts older than `forgetBefore` start again from one.
+    func countAttempt(_ counters: [LoginThrottleCounter], at now: Int, forgetBefore: Int) async throws -> LoginAttemptCount
+    /// Takes back one attempt counted by ``countAttempt(_:at:forgetBefore:)`` (the password was
+    /// right, or never checked), unblocking the counters as far as the lower count allows.
+    func refundAttempt(_ counters: [LoginThrottleCounter]) async throws
     /// Forgets the failures of `key` (after a successful login).
     func clearFailures(key: String) async throws
 }

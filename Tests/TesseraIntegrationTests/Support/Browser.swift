@@ -11,9 +11,9 @@ final class Browser: Sendable {
         try await request(.GET, url)
     }
 
-    func post(_ url: String, form pairs: [(String, String)]) async throws -> HTTPResult {
+    func post(_ url: String, form pairs: [(String, String)], headers: [(String, String)] = []) async throws -> HTTPResult {
         let form = formBody(pairs)
-        return try await request(.POST, url, headers: [form.header], body: form.body)
+        return try await request(.POST, url, headers: [form.header] + headers, body: form.body)
     }
 
     func cookie(_ name: String) -> String? { cookies.withLock { $0[name] } }

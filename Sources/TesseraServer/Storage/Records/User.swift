@@ -1,3 +1,5 @@
+import Foundation
+
 /// A person who logs in.
 public struct User: Sendable, Equatable {
     /// The stable `sub` claim.
@@ -15,5 +17,14 @@ public struct User: Sendable, Equatable {
         self.name = name
         self.emailVerified = emailVerified
         self.passwordHash = passwordHash
+    }
+}
+
+extension User {
+    /// An email as users are stored and looked up: trimmed and lowercased. The login lookup, the
+    /// login throttle's account key and `users add` all use this one form, so no spelling of an
+    /// address reaches the account under a throttle key of its own.
+    public static func normalizedEmail(_ email: String) -> String {
+        email.trimmingCharacters(in: .whitespaces).lowercased()
     }
 }

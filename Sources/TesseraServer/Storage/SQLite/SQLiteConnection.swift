@@ -64,7 +64,18 @@ final class SQLiteConnection: @unchecked Sendable {
         switch value {
         case .integer(let integer): return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(integer))
         case .float(let double): return sqlite_nio_sqlite3_bind_double(statement, index, double)
-        case .text(let text): return sqlite_nio_sqlite3_bind_text(statement, index, text, -1, tessera_sqlite_transient())
+        case .text(let text):
+            // With its byte length, never -1: SQLite would stop at a NUL and bind a shorter string
+            // than the one checked ("you@example.com\0x" would look up "you@example.com").
+            var text = text
+            return text.withUTF8 { bytes in
+                guard let base = bytes.baseAddress else {
+                    return sqlite_nio_sqlite3_bind_text(statement, index, "", 0, tessera_sqlite_transient())
+                }
+                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    sqlite_nio_sqlite3_bind_text(statement, index, $0, Int32(bytes.count), tessera_sqlite_transient())
+                }
+            }
         case .blob(let buffer):
             return buffer.withUnsafeReadableBytes {
                 sqlite_nio_sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), tessera_sqlite_transient())
@@ -84,7 +95,10 @@ final class SQLiteConnection: @unchecked Sendable {
         case TESSERA_SQLITE_FLOAT:
             return .float(sqlite_nio_sqlite3_column_double(statement, column))
         case TESSERA_SQLITE_TEXT:
-            return .text(String(cString: sqlite_nio_sqlite3_column_text(statement, column)))
+            // By its byte count, as it was bound: a NUL inside the text is kept, not an end.
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
         case TESSERA_SQLITE_BLOB:
             let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
             guard let bytes = sqlite_nio_sqlite3_column_blob(statement, column) else { return .blob(ByteBuffer()) }
