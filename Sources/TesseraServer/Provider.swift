@@ -20,6 +20,8 @@ public struct Provider: Sendable {
     public let keyRing: KeyRing
     public let clock: WallClock
     let passwords: PasswordHasher
+    /// Signs the CSRF tokens of the login and logout forms, under a key derived from the master key.
+    let csrf: CSRFTokens
 
     /// Opens the database, applies migrations, and makes sure signing keys exist.
     public static func open(
@@ -42,11 +44,12 @@ public struct Provider: Sendable {
     ) async throws -> Provider {
         do {
             try await store.migrate()
-            let keyRing = KeyRing(store: store, masterKey: try masterKey(), retention: configuration.keyRetention,
+            let key = try masterKey()
+            let keyRing = KeyRing(store: store, masterKey: key, retention: configuration.keyRetention,
                                   backend: configuration.signingBackend)
             try await keyRing.prepare(now: clock.now())
             return Provider(configuration: configuration, store: store, keyRing: keyRing, clock: clock,
-                            passwords: PasswordHasher(cost: configuration.bcryptCost))
+                            passwords: PasswordHasher(cost: configuration.bcryptCost), csrf: CSRFTokens(masterKey: key))
         } catch {
             await store.shutdown()
             throw error
