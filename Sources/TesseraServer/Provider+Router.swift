@@ -10,7 +10,7 @@ extension Provider {
         let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing, users: store)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
         let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, clientGrants: store, sessions: store, codes: store,
-                                     pages: pages, cookies: cookies, clock: clock)
+                                     pages: pages, cookies: cookies, csrf: csrf, clock: clock)
         let grants: [any GrantHandler] = [
             AuthorizationCodeGrant(codes: store, issuer: issuer, clock: clock),
             RefreshTokenGrant(refreshTokens: store, issuer: issuer, clock: clock),
@@ -36,7 +36,7 @@ extension Provider {
         let introspect = IntrospectEndpoint(configuration: configuration, authenticator: authenticator, accessTokens: store,
                                             refreshTokens: store, clientGrants: store, keyRing: keyRing, clock: clock)
         let logout = LogoutEndpoint(configuration: configuration, clients: store, sessions: store, keyRing: keyRing,
-                                    cookies: cookies, pages: pages, clock: clock)
+                                    cookies: cookies, csrf: csrf, pages: pages, clock: clock)
 
         let router = Router(context: ProviderRequestContext.self)
         router.add(middleware: RequestLogMiddleware())

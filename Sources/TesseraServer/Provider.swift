@@ -21,6 +21,8 @@ public struct Provider: Sendable {
     public let clock: WallClock
     /// User passwords' bcrypt, shared by every login of this provider (its bound is process-wide).
     public let passwords: PasswordHasher
+    /// Signs the CSRF tokens of the login and logout forms, under a key derived from the master key.
+    let csrf: CSRFTokens
 
     /// Opens the database, applies migrations, and makes sure signing keys exist.
     public static func open(
@@ -43,12 +45,14 @@ public struct Provider: Sendable {
     ) async throws -> Provider {
         do {
             try await store.migrate()
-            let keyRing = KeyRing(store: store, masterKey: try masterKey(), retention: configuration.keyRetention,
+            let key = try masterKey()
+            let keyRing = KeyRing(store: store, masterKey: key, retention: configuration.keyRetention,
                                   backend: configuration.signingBackend)
             try await keyRing.prepare(now: clock.now())
             return Provider(configuration: configuration, store: store, keyRing: keyRing, clock: clock,
                             passwords: PasswordHasher(cost: configuration.bcryptCost, concurrent: configuration.concurrentPasswordChecks,
-                                                       queued: configuration.queuedPasswordChecks))
+                                                       queued: configuration.queuedPasswordChecks),
+                            csrf: CSRFTokens(masterKey: key))
         } catch {
             await store.shutdown()
             throw error

@@ -104,6 +104,8 @@ struct AuthorizeEndpointTests {
             #expect(page.header("Referrer-Policy") == "no-referrer")
             let csrfCookie = try #require(page.headers["Set-Cookie"].first { $0.hasPrefix("tessera_csrf=") })
             #expect(csrfCookie.contains("HttpOnly") && csrfCookie.contains("SameSite=Lax"))
+            let browserCookie = try #require(browser.cookie("tessera_csrf"))
+            #expect(!page.body.contains(browserCookie), "the form carries a signature, not a copy of the cookie")
             #expect(!csrfCookie.contains("Secure"), "the test issuer is http")
         }
     }
@@ -130,6 +132,61 @@ struct AuthorizeEndpointTests {
                 #expect(!response.headers["Set-Cookie"].contains { $0.hasPrefix("tessera_session=") })
             }
             #expect(browser.cookie("tessera_session") == nil)
+        }
+    }
+
+    @Test("CSRF token minted for another browser's cookie: refused", arguments: TestEngine.all)
+    func csrfTokenOfAnotherBrowser(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            // The attacker loads the form in their own browser, then makes the victim's post it.
+            let attacker = Browser()
+            let attackersForm = try #require(LoginForm(html: try await attacker.get(server.authorizeURL(client: client)).body))
+            let victim = Browser()
+            let victimsForm = try #require(LoginForm(html: try await victim.get(server.authorizeURL(client: client)).body))
+            #expect(victimsForm.authorizationRequest == attackersForm.authorizationRequest)
+            #expect(victimsForm.csrfToken != attackersForm.csrfToken, "the token depends on the browser's cookie")
+            let response = try await victim.post(server.url("/login"), form: [
+                ("csrf_token", attackersForm.csrfToken), ("authorization_request", attackersForm.authorizationRequest),
+                ("email", "alice@example.com"), ("password", TestServer.password),
+            ])
+            #expect(response.status == 400)
+            #expect(response.body.contains("CSRF"))
+            #expect(victim.cookie("tessera_session") == nil)
+            // The form minted for a browser's cookie is not valid for another authorization request either.
+            let otherRequest = try #require(LoginForm(html: try await victim.get(server.authorizeURL(client: client, state: "other")).body))
+            let swapped = try await victim.post(server.url("/login"), form: [
+                ("csrf_token", victimsForm.csrfToken), ("authorization_request", otherRequest.authorizationRequest),
+                ("email", "alice@example.com"), ("password", TestServer.password),
+            ])
+            #expect(swapped.status == 400)
+            let own = try await victim.post(server.url("/login"), form: [
+                ("csrf_token", victimsForm.csrfToken), ("authorization_request", victimsForm.authorizationRequest),
+                ("email", "alice@example.com"), ("password", TestServer.password),
+            ])
+            #expect(own.status == 302, "the browser's own form still logs in")
+        }
+    }
+
+    @Test("forged CSRF cookie and field pair: refused", arguments: TestEngine.all)
+    func forgedCSRFPair(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let form = try #require(LoginForm(html: try await Browser().get(server.authorizeURL(client: client)).body))
+            // An attacker who can plant a cookie (a sibling subdomain, plain http) plants the same
+            // value as the field: a double-submit pair, which proves nothing without the key.
+            let planted = Browser()
+            let value = Secret.random().unredacted
+            planted.setCookie("tessera_csrf", value)
+            let response = try await planted.post(server.url("/login"), form: [
+                ("csrf_token", value), ("authorization_request", form.authorizationRequest),
+                ("email", "alice@example.com"), ("password", TestServer.password),
+            ])
+            #expect(response.status == 400)
+            #expect(response.location == nil)
+            #expect(planted.cookie("tessera_session") == nil)
         }
     }
 

@@ -43,6 +43,7 @@ struct DemoTests {
         #expect(endSession.hasPrefix(demo.providerURL + "/oidc/logout?"))
         let ended = try await browser.get(endSession)
         #expect(ended.location == demo.appURL + "/", "the provider returns to the registered post-logout URI")
+        #expect(browser.cookie("tessera_session") == nil, "the provider's session ended with no confirmation click: the app sent its id_token_hint")
         let refused = try await browser.get(demo.appURL + "/dashboard")
         #expect(refused.status == 302)
         #expect(refused.location == "/login?return_to=%2Fdashboard")

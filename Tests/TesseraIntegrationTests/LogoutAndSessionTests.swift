@@ -100,8 +100,120 @@ struct LogoutAndSessionTests {
         try await TestServer.with(engine, configure: { $0.issuer = "https://id.example" }) { server in
             let client = try await server.addClient()
             let page = try await Browser().get(server.authorizeURL(client: client))
-            let csrf = try #require(page.headers["Set-Cookie"].first { $0.hasPrefix("tessera_csrf=") })
+            let csrf = try #require(page.headers["Set-Cookie"].first { $0.hasPrefix("__Host-tessera_csrf=") })
             #expect(csrf.contains("Secure"))
+        }
+    }
+}
+
+/// Logout by a link another site can plant must not end the session: only the relying party's
+/// own id_token for this session, or the user's confirmation, does.
+extension LogoutAndSessionTests {
+    @Test("cross-site GET logout without id_token_hint: session survives, confirmation page", arguments: TestEngine.all)
+    func crossSiteLogoutConfirms(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient(postLogoutRedirectURIs: [Self.afterLogout])
+            try await server.addUser()
+            let browser = Browser()
+            _ = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
+            let session = try #require(browser.cookie("tessera_session"))
+
+            for link in [
+                server.url("/oidc/logout"),
+                server.url("/oidc/logout?") + FormURLEncoding.encode([
+                    ("client_id", client.id), ("post_logout_redirect_uri", Self.afterLogout), ("state", "bye"),
+                ]),
+                server.url("/v2/logout?client_id=\(client.id)&returnTo=\(FormURLEncoding.escape(Self.afterLogout))"),
+            ] {
+                let page = try await browser.get(link)
+                #expect(page.status == 200, "\(link)")
+                #expect(page.location == nil)
+                #expect(LogoutConfirmation(html: page.body) != nil, "a confirmation form")
+                #expect(!page.headers["Set-Cookie"].contains { $0.hasPrefix("tessera_session=") }, "the cookie is kept")
+                #expect(page.header("X-Frame-Options") == "DENY", "the button cannot be framed and clicked for the user")
+            }
+            #expect(browser.cookie("tessera_session") == session)
+            let silent = try await browser.get(server.authorizeURL(client: client, extra: [("prompt", "none")]))
+            #expect(silent.locationQuery["code"] != nil, "the session survived the links")
+
+            // A cross-site POST without the session's token (the cookie is SameSite=Lax, but even if it came along).
+            let confirmation = try #require(LogoutConfirmation(html: try await browser.get(server.url("/oidc/logout?") + FormURLEncoding.encode([
+                ("client_id", client.id), ("post_logout_redirect_uri", Self.afterLogout), ("state", "bye"),
+            ])).body))
+            #expect(confirmation.action == "/oidc/logout")
+            #expect(confirmation.field("post_logout_redirect_uri") == Self.afterLogout)
+            #expect(confirmation.field("state") == "bye")
+            let other = Browser()
+            _ = try await server.authorize(other, authorizeURL: server.authorizeURL(client: client))
+            let othersToken = try #require(LogoutConfirmation(html: try await other.get(server.url("/oidc/logout")).body)?.field("csrf_token"))
+            for token in [nil, "", Secret.random().unredacted, session, othersToken] {
+                let form = confirmation.fields.filter { $0.0 != "csrf_token" } + (token.map { [("csrf_token", $0)] } ?? [])
+                let forged = try await browser.post(server.url("/oidc/logout"), form: form)
+                #expect(forged.status == 200)
+                #expect(LogoutConfirmation(html: forged.body) != nil, "asked again")
+            }
+            #expect(try await browser.get(server.authorizeURL(client: client, extra: [("prompt", "none")])).locationQuery["code"] != nil)
+
+            let confirmed = try await browser.post(server.url(confirmation.action), form: confirmation.fields)
+            #expect(confirmed.status == 302)
+            #expect(confirmed.location == Self.afterLogout + "?state=bye")
+            #expect(browser.cookie("tessera_session") == nil)
+            let after = try await browser.get(server.authorizeURL(client: client, extra: [("prompt", "none")]))
+            #expect(after.locationQuery["error"] == "login_required", "confirmed, the session is over")
+            let stale = Browser()
+            stale.setCookie("tessera_session", session)
+            #expect(try await stale.get(server.authorizeURL(client: client, extra: [("prompt", "none")])).locationQuery["error"] == "login_required")
+            #expect(try await other.get(server.authorizeURL(client: client, extra: [("prompt", "none")])).locationQuery["code"] != nil,
+                    "another browser's session is untouched")
+        }
+    }
+
+    @Test("id_token_hint of another session: confirmation, not logout", arguments: TestEngine.all)
+    func anotherSessionsHint(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient(postLogoutRedirectURIs: [Self.afterLogout])
+            try await server.addUser()
+            try await server.addUser(email: "mallory@example.com", name: "Mallory")
+            let victim = Browser()
+            let victimCode = Secret(try #require(try await server.authorize(victim, authorizeURL: server.authorizeURL(client: client))["code"]))
+            let victimIDToken = try #require(try await server.exchange(victimCode, client: client).json["id_token"] as? String)
+            // The attacker's own, genuine id_token, for the same client.
+            let attacker = Browser()
+            let attackerCode = Secret(try #require(try await server.authorize(attacker, authorizeURL: server.authorizeURL(client: client),
+                                                                              email: "mallory@example.com")["code"]))
+            let attackerIDToken = try #require(try await server.exchange(attackerCode, client: client).json["id_token"] as? String)
+            // The victim's earlier session: a token for the right user, but a session that has ended.
+            let relogin = try await victim.get(server.authorizeURL(client: client, extra: [("prompt", "login")]))
+            let form = try #require(LoginForm(html: relogin.body))
+            let second = try await victim.post(server.url("/login"), form: [
+                ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest),
+                ("email", "alice@example.com"), ("password", TestServer.password),
+            ])
+            #expect(second.status == 302)
+            let session = try #require(victim.cookie("tessera_session"))
+
+            for hint in [attackerIDToken, victimIDToken] {
+                let page = try await victim.get(server.url("/oidc/logout?") + FormURLEncoding.encode([
+                    ("id_token_hint", hint), ("post_logout_redirect_uri", Self.afterLogout),
+                ]))
+                #expect(page.status == 200)
+                #expect(page.location == nil)
+                let confirmation = try #require(LogoutConfirmation(html: page.body))
+                #expect(confirmation.field("client_id") == client.id)
+                #expect(victim.cookie("tessera_session") == session)
+            }
+            let silent = try await victim.get(server.authorizeURL(client: client, extra: [("prompt", "none")]))
+            let currentCode = Secret(try #require(silent.locationQuery["code"], "the session survived"))
+
+            // The id_token of the current session logs out at once, as TesseraClient's logout sends it.
+            let currentIDToken = try #require(try await server.exchange(currentCode, client: client).json["id_token"] as? String)
+            let logout = try await victim.get(server.url("/oidc/logout?") + FormURLEncoding.encode([
+                ("id_token_hint", currentIDToken), ("post_logout_redirect_uri", Self.afterLogout),
+            ]))
+            #expect(logout.status == 302)
+            #expect(logout.location == Self.afterLogout)
+            #expect(try await victim.get(server.authorizeURL(client: client, extra: [("prompt", "none")])).locationQuery["error"] == "login_required")
+            #expect(try await attacker.get(server.authorizeURL(client: client, extra: [("prompt", "none")])).locationQuery["code"] != nil)
         }
     }
 }

@@ -28,7 +28,7 @@ struct TLSTests {
             let page = try await Browser().get(base + "/authorize?" + FormURLEncoding.encode([
                 ("response_type", "code"), ("client_id", client.id), ("redirect_uri", TestServer.redirectURI), ("scope", "openid"),
             ]))
-            let csrf = try #require(page.headers["Set-Cookie"].first { $0.hasPrefix("tessera_csrf=") })
+            let csrf = try #require(page.headers["Set-Cookie"].first { $0.hasPrefix("__Host-tessera_csrf=") })
             #expect(csrf.contains("Secure"))
 
             let remote = RemoteServer(baseURL: base, ledger: SecretLedger())
@@ -70,6 +70,61 @@ extension TLSTests {
             let result = try #require(try JSONSerialization.jsonObject(with: Data((run.stdout.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
             #expect(result["token_type"] as? String == "Bearer")
             #expect((result["id_token"] as? String)?.split(separator: ".").count == 3)
+            #expect(await server.terminate() == 0)
+        }
+    }
+}
+
+extension TLSTests {
+    @Test("https cookies carry the __Host- prefix")
+    func hostPrefixedCookies() async throws {
+        try await withTemporaryDirectory { directory in
+            let certificates = TestCertificates.files
+            let database = "sqlite://\(directory.path)/tessera.sqlite"
+            let port = freeLoopbackPort()
+            let server = try await ServeProcess(arguments: [
+                "--database", database, "--tls-cert", certificates.certificatePath, "--tls-key", certificates.keyPath,
+                "--issuer", "https://localhost:\(port)",
+            ], port: port)
+            let base = "https://localhost:\(port)"
+            let client = try await TesseraBinary.addClient(["--name", "Host App", "--redirect-uri", TestServer.redirectURI], database: database)
+            _ = try await TesseraBinary.run(["users", "add", "--email", "host@example.com", "--password", "host password", "--database", database])
+            let authorize = base + "/authorize?" + FormURLEncoding.encode([
+                ("response_type", "code"), ("client_id", client.id), ("redirect_uri", TestServer.redirectURI), ("scope", "openid"),
+            ])
+
+            /// A `__Host-` cookie: Secure, Path=/ and no Domain, or browsers drop it.
+            func expectHostCookie(_ response: HTTPResult, _ name: String) throws {
+                let header = try #require(response.headers["Set-Cookie"].first { $0.hasPrefix("__Host-\(name)=") }, "no __Host-\(name)")
+                let attributes = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                #expect(attributes.contains("secure") && attributes.contains("path=/") && attributes.contains("httponly"))
+                #expect(!attributes.contains { $0.hasPrefix("domain=") })
+                #expect(!response.headers["Set-Cookie"].contains { $0.hasPrefix("\(name)=") }, "no unprefixed twin")
+            }
+            let browser = Browser()
+            let page = try await browser.get(authorize)
+            try expectHostCookie(page, "tessera_csrf")
+            let form = try #require(LoginForm(html: page.body))
+            let login = try await browser.post(base + "/login", form: [
+                ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest),
+                ("email", "host@example.com"), ("password", "host password"),
+            ])
+            #expect(login.status == 302)
+            try expectHostCookie(login, "tessera_session")
+            let session = try #require(browser.cookie("__Host-tessera_session"))
+            #expect(try await browser.get(authorize).status == 302, "the prefixed session cookie is the one read")
+
+            // Unprefixed cookies, as a neighbouring subdomain could plant them, are not read over https.
+            let planted = Browser()
+            planted.setCookie("tessera_session", session)
+            #expect(try await planted.get(authorize).status == 200, "the login page: the session cookie must be __Host-")
+            let csrfPlanted = Browser()
+            csrfPlanted.setCookie("tessera_csrf", try #require(browser.cookie("__Host-tessera_csrf")))
+            let refused = try await csrfPlanted.post(base + "/login", form: [
+                ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest),
+                ("email", "host@example.com"), ("password", "host password"),
+            ])
+            #expect(refused.status == 400)
             #expect(await server.terminate() == 0)
         }
     }

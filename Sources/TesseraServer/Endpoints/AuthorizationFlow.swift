@@ -16,6 +16,7 @@ struct AuthorizationFlow: Sendable {
     let codes: any AuthorizationCodeStore
     let pages: Pages
     let cookies: ProviderCookies
+    let csrf: CSRFTokens
     let clock: WallClock
 
     /// A validated request, or the answer already decided for an invalid one.
@@ -52,7 +53,7 @@ struct AuthorizationFlow: Sendable {
 
     /// The live session behind the request's cookie, if any.
     func currentSession(of request: Request) async throws -> LoginSession? {
-        guard let cookie = ProviderCookies.value(ProviderCookies.session, in: request) else { return nil }
+        guard let cookie = cookies.value(.session, in: request) else { return nil }
         return try await sessions.session(idHash: cookie.sha256Hex, at: clock.now())
     }
 
@@ -89,21 +90,22 @@ struct AuthorizationFlow: Sendable {
             redirectURI: authorization.redirectURI, parameters: parameters, issuer: configuration.issuer))
     }
 
-    /// The login form for `authorization`, with a CSRF token bound to a cookie.
+    /// The login form for `authorization`, with a CSRF token signed for the browser's pre-login
+    /// cookie `csrf` and this request; a browser without that cookie is given a new one.
     func loginPage(for authorization: AuthorizationRequest, csrf existing: Secret?, email: String = "",
                    error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        let csrf = existing ?? Secret.random()
+        let browser = existing ?? Secret.random()
         let page = Pages.Login(
             clientName: authorization.client.name,
             action: "/login",
-            csrfToken: csrf.unredacted,
+            csrfToken: csrf.login(browser: browser, authorizationRequest: authorization.rawQuery),
             authorizationRequest: authorization.rawQuery,
             email: email,
             error: error
         )
         var response = Response.html(pages.login(page), status: status)
         if existing == nil {
-            response.setCookie(cookies.csrfCookie(csrf))
+            response.setCookie(cookies.csrfCookie(browser))
         }
         return response
     }

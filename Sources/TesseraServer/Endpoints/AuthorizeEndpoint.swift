@@ -25,7 +25,7 @@ struct AuthorizeEndpoint: Sendable {
                 return flow.redirectError(OAuthError(.loginRequired, "The user is not logged in."),
                                      to: authorization.redirectURI, state: authorization.state)
             }
-            return flow.loginPage(for: authorization, csrf: ProviderCookies.value(ProviderCookies.csrf, in: request))
+            return flow.loginPage(for: authorization, csrf: flow.cookies.value(.csrf, in: request))
         } catch {
             context.logger.error("authorize failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
             return flow.pages.errorResponse(status: .internalServerError, title: "Something went wrong",

@@ -6,8 +6,8 @@ import TesseraCore
 
 /// `POST /login`: the login form comes back.
 ///
-/// The CSRF token must match its cookie (login CSRF would log a victim into an attacker's
-/// account); the authorization request is validated again from scratch, because the browser could
+/// The CSRF token must be the one signed for this browser's pre-login cookie and this
+/// authorization request (login CSRF would log a victim into an attacker's account); the authorization request is validated again from scratch, because the browser could
 /// have changed it. A successful login starts a new session with a new id (no session fixation).
 struct LoginEndpoint: Sendable {
     let flow: AuthorizationFlow
@@ -26,8 +26,9 @@ struct LoginEndpoint: Sendable {
             } catch let error as OAuthError {
                 return flow.pages.errorResponse(status: .badRequest, title: "Login failed", message: error.description ?? "The form could not be read.")
             }
-            let csrfCookie = ProviderCookies.value(ProviderCookies.csrf, in: request)
-            guard let csrfCookie, let csrfField = form["csrf_token"], Secret(csrfField) == csrfCookie else {
+            let csrfCookie = flow.cookies.value(.csrf, in: request)
+            guard let csrfCookie, flow.csrf.verifiesLogin(form["csrf_token"], browser: csrfCookie,
+                                                          authorizationRequest: form["authorization_request"] ?? "") else {
                 return flow.pages.errorResponse(
                     status: .badRequest, title: "Your login form expired",
                     message: "The form could not be verified (missing or wrong CSRF token). Go back to the application and start the login again.",
@@ -64,7 +65,7 @@ struct LoginEndpoint: Sendable {
                 expiresAt: now + flow.configuration.sessionLifetime
             )
             try await sessions.insert(session, at: now)
-            if let previous = ProviderCookies.value(ProviderCookies.session, in: request) {
+            if let previous = flow.cookies.value(.session, in: request) {
                 try await sessions.endSession(idHash: previous.sha256Hex, at: now)
             }
             var response = try await flow.issueCode(for: authorization, session: session)

@@ -11,12 +11,19 @@ import TesseraCore
 /// The login session ends (in the database, so on every node) and its cookie is cleared. The
 /// browser is sent on only to a post-logout URI the client registered — never to an arbitrary
 /// URL, or logout would be an open redirector; otherwise a "logged out" page is shown.
+///
+/// A live session ends at once only for an `id_token_hint` this provider issued for that very
+/// session (its `sid` and `sub`), which only the relying party the user logged in to holds.
+/// Anything else — a bare link, another session's token — gets a confirmation page whose form
+/// posts back with a CSRF token signed for the session cookie (``CSRFTokens``), so another site
+/// cannot log the user out with a link or an image (RP-Initiated Logout 1.0 §2 and §6).
 struct LogoutEndpoint: Sendable {
     let configuration: ProviderConfiguration
     let clients: any ClientStore
     let sessions: any SessionStore
     let keyRing: KeyRing
     let cookies: ProviderCookies
+    let csrf: CSRFTokens
     let pages: Pages
     let clock: WallClock
 
@@ -24,8 +31,15 @@ struct LogoutEndpoint: Sendable {
     /// specification allows: the user may come back long after the token's lifetime.
     struct Hint: JWTPayload {
         var iss: String
+        var sub: String
         var aud: AudienceClaim
+        var sid: String?
         func verify(using algorithm: some JWTAlgorithm) async throws {}
+
+        /// Whether the hint was issued for `session`.
+        func names(_ session: LoginSession) -> Bool {
+            sid == session.sid && sub == session.userID
+        }
     }
 
     func oidcLogout(_ request: Request, context: some RequestContext) async -> Response {
@@ -40,8 +54,9 @@ struct LogoutEndpoint: Sendable {
         do {
             let parameters = try await Self.parameters(of: request, limit: configuration.maxBodyBytes)
             var clientID = parameters["client_id"]
-            if acceptsHint, let hint = parameters["id_token_hint"] {
-                guard let claims = try? await keyRing.verify(hint, as: Hint.self), claims.iss == configuration.issuer,
+            var hint: Hint?
+            if acceptsHint, let token = parameters["id_token_hint"] {
+                guard let claims = try? await keyRing.verify(token, as: Hint.self), claims.iss == configuration.issuer,
                       let audience = claims.aud.value.first
                 else {
                     return pages.errorResponse(status: .badRequest, title: "Logout failed", message: "The id_token_hint is not a token this provider issued.",
@@ -52,8 +67,10 @@ struct LogoutEndpoint: Sendable {
                                                code: OAuthError.Code.invalidRequest.rawValue)
                 }
                 clientID = audience
+                hint = claims
             }
             var destination: String?
+            var clientName: String?
             if let requested = parameters[returnParameter] {
                 guard let clientID, let client = try await clients.client(id: clientID),
                       client.postLogoutRedirectURIs.contains(requested)
@@ -63,8 +80,16 @@ struct LogoutEndpoint: Sendable {
                                                code: OAuthError.Code.invalidRequest.rawValue)
                 }
                 destination = requested
+                clientName = client.name
             }
-            if let cookie = ProviderCookies.value(ProviderCookies.session, in: request) {
+            let cookie = cookies.value(.session, in: request)
+            if let cookie, let session = try await sessions.session(idHash: cookie.sha256Hex, at: clock.now()) {
+                let confirmed = request.method == .post && csrf.verifiesLogout(parameters["csrf_token"], session: cookie)
+                guard hint?.names(session) == true || confirmed else {
+                    return .html(pages.confirmLogout(Pages.LogoutConfirmation(
+                        clientName: clientName, csrfToken: csrf.logout(session: cookie), clientID: clientID,
+                        postLogoutRedirectURI: destination, state: parameters["state"])))
+                }
                 try await sessions.endSession(idHash: cookie.sha256Hex, at: clock.now())
             }
             var response: Response

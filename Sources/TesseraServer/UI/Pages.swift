@@ -10,7 +10,8 @@ struct Pages: Sendable {
         var library = MustacheLibrary()
         // The templates are constants of this binary; a parse error is a programming error.
         for (name, text) in [("head", Templates.head), ("foot", Templates.foot), ("login", Templates.login),
-                             ("error", Templates.error), ("logged-out", Templates.loggedOut)] {
+                             ("error", Templates.error), ("logged-out", Templates.loggedOut),
+                             ("confirm-logout", Templates.confirmLogout)] {
             library.register(try! MustacheTemplate(string: text), named: name)
         }
         self.library = library
@@ -34,6 +35,21 @@ struct Pages: Sendable {
     /// An error page, with the OAuth error code when there is one.
     func error(title: String, message: String, code: String? = nil) -> String {
         library.render(["title": title, "message": message, "code": code as Any], withTemplate: "error") ?? ""
+    }
+
+    /// What the logout confirmation carries back: the CSRF token and the already validated
+    /// request, so that the POST only has to be confirmed.
+    struct LogoutConfirmation {
+        var title = "Log out?"
+        var clientName: String?
+        var csrfToken: String
+        var clientID: String?
+        var postLogoutRedirectURI: String?
+        var state: String?
+    }
+
+    func confirmLogout(_ page: LogoutConfirmation) -> String {
+        library.render(page, withTemplate: "confirm-logout") ?? ""
     }
 
     func loggedOut() -> String {

@@ -70,4 +70,20 @@ enum Templates {
         <p class="lead">You are logged out.</p>
         {{> foot}}
         """
+
+    /// RP-initiated logout without proof that the relying party asked for it: the user confirms
+    /// by posting this form, whose CSRF token is signed for their session.
+    static let confirmLogout = """
+        {{> head}}
+        <h1>{{title}}</h1>
+        <p class="lead">Do you want to end your session{{#clientName}} and return to <strong>{{clientName}}</strong>{{/clientName}}?</p>
+        <form method="post" action="/oidc/logout">
+        <input type="hidden" name="csrf_token" value="{{csrfToken}}">
+        {{#clientID}}<input type="hidden" name="client_id" value="{{clientID}}">{{/clientID}}
+        {{#postLogoutRedirectURI}}<input type="hidden" name="post_logout_redirect_uri" value="{{postLogoutRedirectURI}}">{{/postLogoutRedirectURI}}
+        {{#state}}<input type="hidden" name="state" value="{{state}}">{{/state}}
+        <button type="submit" id="logout-submit">Log out</button>
+        </form>
+        {{> foot}}
+        """
 }
