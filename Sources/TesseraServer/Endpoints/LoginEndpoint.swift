@@ -7,8 +7,9 @@ import TesseraCore
 /// `POST /login`: the login form comes back.
 ///
 /// The CSRF token must be the one signed for this browser's pre-login cookie and this
-/// authorization request (login CSRF would log a victim into an attacker's account); the authorization request is validated again from scratch, because the browser could
-/// have changed it. A successful login starts a new session with a new id (no session fixation).
+/// authorization request (login CSRF would log a victim into an attacker's account); the
+/// authorization request is validated again from scratch, because the browser could have changed
+/// it. A successful login starts a new session with a new id (no session fixation).
 struct LoginEndpoint: Sendable {
     let flow: AuthorizationFlow
     let sessions: any SessionStore
