@@ -53,7 +53,9 @@ enum TesseraBinary {
             let group = DispatchGroup()
             let results = OutputBuffer(), errors = OutputBuffer()
             for (pipe, buffer) in [(first, results), (second, errors)] {
-                DispatchQueue.global().async(group: group) { buffer.append(pipe.fileHandleForReading.readDataToEndOfFile()) }
+                DispatchQueue.global().async(group: group) {
+                    while let chunk = readRetryingInterrupts(pipe.fileHandleForReading.fileDescriptor) { buffer.append(chunk) }
+                }
             }
             group.notify(queue: .global()) {
                 continuation.resume(returning: (results.text, errors.text))
@@ -89,8 +91,11 @@ final class ServeProcess: Sendable {
         process.standardError = pipe
         let output = self.output
         pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { output.append(data) }
+            guard let data = readRetryingInterrupts(handle.fileDescriptor) else {
+                handle.readabilityHandler = nil   // end of output
+                return
+            }
+            output.append(data)
         }
         try process.run()
         let deadline = Date().addingTimeInterval(30)
@@ -167,5 +172,20 @@ extension TesseraBinary {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: String],
                                   "clients add printed no JSON object: \(output.stderr)")
         return TestServer.RegisteredClient(id: try #require(object["client_id"]), secret: object["client_secret"].map(Secret.init))
+    }
+}
+
+/// The next bytes of a pipe, or nil at its end (or on an error other than EINTR).
+///
+/// Foundation's `availableData` and `readDataToEndOfFile` crash the test process (a `try!`) when a
+/// signal — a child's SIGCHLD, with so many `tessera` processes ending — interrupts their `read`;
+/// this retries it instead.
+func readRetryingInterrupts(_ descriptor: Int32) -> Data? {
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count > 0 { return Data(buffer[0..<count]) }
+        if count < 0, errno == EINTR { continue }
+        return nil
     }
 }
