@@ -5,22 +5,28 @@ import TesseraCore
 
 @Suite("HTTPS, as the seed insists")
 struct TLSTests {
+    /// `tessera serve` over HTTPS only with the test certificate, its issuer `https://localhost:PORT`.
+    static func httpsServer(database: String) async throws -> (server: ServeProcess, port: Int) {
+        let certificates = TestCertificates.files
+        let port = freeLoopbackPort()
+        let server = try await ServeProcess(arguments: [
+            "--database", database, "--tls-cert", certificates.certificatePath, "--tls-key", certificates.keyPath,
+            "--issuer", "https://localhost:\(port)",
+        ], port: port)
+        return (server, port)
+    }
+
     @Test("serve --tls-cert --tls-key serves HTTPS only, with an https issuer and Secure cookies, and the whole exchange works over it")
     func httpsOnly() async throws {
         try await withTemporaryDirectory { directory in
-            let certificates = TestCertificates.files
             let database = "sqlite://\(directory.path)/tessera.sqlite"
-            let probe = ServeProcessPort()
-            let server = try await ServeProcess(arguments: [
-                "--database", database, "--tls-cert", certificates.certificatePath, "--tls-key", certificates.keyPath,
-                "--issuer", "https://localhost:\(probe.port)",
-            ], port: probe.port)
-            let base = "https://localhost:\(probe.port)"
+            let (server, port) = try await Self.httpsServer(database: database)
+            let base = "https://localhost:\(port)"
 
             let discovery = try await send(.GET, base + "/.well-known/openid-configuration")
             #expect(discovery.status == 200)
             #expect(discovery.json["token_endpoint"] as? String == base + "/oauth/token")
-            await #expect(throws: (any Error).self) { _ = try await send(.GET, "http://localhost:\(probe.port)/healthz") }
+            await #expect(throws: (any Error).self) { _ = try await send(.GET, "http://localhost:\(port)/healthz") }
 
             let client = try await TesseraBinary.addClient(["--name", "TLS App", "--redirect-uri", TestServer.redirectURI], database: database)
             _ = try await TesseraBinary.run(["users", "add", "--email", "tls@example.com", "--password", "tls password", "--database", database])
@@ -44,13 +50,8 @@ extension TLSTests {
     @Test("the seed's Python exchange_code_for_tokens, unchanged, works over HTTPS with AUTH0_DOMAIN pointed at the server")
     func seedOverHTTPS() async throws {
         try await withTemporaryDirectory { directory in
-            let certificates = TestCertificates.files
             let database = "sqlite://\(directory.path)/tessera.sqlite"
-            let port = freeLoopbackPort()
-            let server = try await ServeProcess(arguments: [
-                "--database", database, "--tls-cert", certificates.certificatePath, "--tls-key", certificates.keyPath,
-                "--issuer", "https://localhost:\(port)",
-            ], port: port)
+            let (server, port) = try await Self.httpsServer(database: database)
             let client = try await TesseraBinary.addClient(["--name", "Seed", "--redirect-uri", TestServer.redirectURI], database: database)
             _ = try await TesseraBinary.run(["users", "add", "--email", "seed@example.com", "--password", "seed password", "--database", database])
             let code = try await RemoteServer(baseURL: "https://localhost:\(port)", ledger: SecretLedger())
@@ -62,7 +63,7 @@ extension TLSTests {
                     "AUTH0_DOMAIN": "localhost:\(port)",
                     "AUTH0_CLIENT_ID": client.id,
                     "AUTH0_CLIENT_SECRET": client.secret?.unredacted ?? "",
-                    "REQUESTS_CA_BUNDLE": certificates.caPath,
+                    "REQUESTS_CA_BUNDLE": TestCertificates.files.caPath,
                 ],
                 executable: URL(fileURLWithPath: "/usr/bin/env"))
             #expect(run.status == 0, "stderr: \(run.stderr)")
@@ -79,13 +80,8 @@ extension TLSTests {
     @Test("https cookies carry the __Host- prefix")
     func hostPrefixedCookies() async throws {
         try await withTemporaryDirectory { directory in
-            let certificates = TestCertificates.files
             let database = "sqlite://\(directory.path)/tessera.sqlite"
-            let port = freeLoopbackPort()
-            let server = try await ServeProcess(arguments: [
-                "--database", database, "--tls-cert", certificates.certificatePath, "--tls-key", certificates.keyPath,
-                "--issuer", "https://localhost:\(port)",
-            ], port: port)
+            let (server, port) = try await Self.httpsServer(database: database)
             let base = "https://localhost:\(port)"
             let client = try await TesseraBinary.addClient(["--name", "Host App", "--redirect-uri", TestServer.redirectURI], database: database)
             _ = try await TesseraBinary.run(["users", "add", "--email", "host@example.com", "--password", "host password", "--database", database])
@@ -128,9 +124,4 @@ extension TLSTests {
             #expect(await server.terminate() == 0)
         }
     }
-}
-
-/// A free port chosen before the server starts, for an issuer that must name it.
-struct ServeProcessPort {
-    let port = freeLoopbackPort()
 }
