@@ -119,7 +119,7 @@ struct LogoutEndpoint: Sendable {
         if request.method == .post {
             return try await OAuthRequestBody.parameters(of: request, limit: limit)
         }
-        let pairs = FormURLEncoding.decode(request.uri.query ?? "") ?? []
-        return OAuthParameters(Dictionary(pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }))
+        // The query, read as strictly as a form body: malformed, repeated or control characters are invalid_request.
+        return try OAuthParameters(form: request.uri.query ?? "")
     }
 }
