@@ -22,7 +22,7 @@ struct DemoBrowserTests {
         probe.arguments = ["python3", "-c", "import selenium"]
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
-        guard (try? launch(probe)) != nil else { return false }
+        guard (try? probe.run()) != nil else { return false }
         probe.waitUntilExit()
         return probe.terminationStatus == 0
     }()

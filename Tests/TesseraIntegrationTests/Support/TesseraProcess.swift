@@ -37,7 +37,7 @@ enum TesseraBinary {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        try launch(process)
+        try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         let (stdout, stderr) = await readToEnd(out, err)
@@ -97,7 +97,7 @@ final class ServeProcess: Sendable {
             }
             output.append(data)
         }
-        try launch(process)
+        try process.run()
         let deadline = Date().addingTimeInterval(30)
         while !text.contains(readyLine) {
             guard process.isRunning, Date() < deadline else {
@@ -189,14 +189,3 @@ func readRetryingInterrupts(_ descriptor: Int32) -> Data? {
         return nil
     }
 }
-
-/// Starts `process`, one launch at a time in this test process.
-///
-/// swift-corelibs-foundation's `Process.run()` is not safe to call from several threads at once:
-/// with many suites spawning `tessera` together it crashed inside its spawn (a bad pointer in a
-/// memmove). Launching is quick; the children still run side by side.
-func launch(_ process: Process) throws {
-    try processLaunchLock.withLock { _ in try process.run() }
-}
-
-private let processLaunchLock = Mutex(())

@@ -25,7 +25,7 @@ enum TestCertificates {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script]
         process.currentDirectoryURL = directory
-        try? launch(process)
+        try? process.run()
         process.waitUntilExit()
         precondition(process.terminationStatus == 0, "openssl could not make the test certificates")
         return Files(directory: directory)
