@@ -13,7 +13,7 @@ extension Provider {
                                      pages: pages, cookies: cookies, csrf: csrf, clock: clock)
         let grants: [any GrantHandler] = [
             AuthorizationCodeGrant(codes: store, issuer: issuer, clock: clock),
-            RefreshTokenGrant(refreshTokens: store, issuer: issuer, clock: clock),
+            RefreshTokenGrant(refreshTokens: store, apis: store, clientGrants: store, issuer: issuer, clock: clock),
             ClientCredentialsGrant(apis: store, clientGrants: store, grants: store, issuer: issuer, clock: clock),
         ]
         let token = TokenEndpoint(

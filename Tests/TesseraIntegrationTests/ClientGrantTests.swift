@@ -98,6 +98,32 @@ struct ClientGrantTests {
         }
     }
 
+    @Test("client grant narrowed, then removed after login: the refresh carries only what is granted now, then is invalid_grant",
+          arguments: TestEngine.all)
+    func refreshAfterGrantWithdrawn(engine: TestEngine) async throws {
+        try await Self.withAPIs(engine) { server in
+            let client = try await server.addClient()
+            try await server.grant(client, Self.orders, scopes: "read:orders write:orders")
+            try await server.addUser()
+            let query = try await server.authorize(Browser(), authorizeURL: server.authorizeURL(
+                client: client, scope: "openid offline_access read:orders write:orders", extra: [("audience", Self.orders)]))
+            let first = try await server.exchange(Secret(try #require(query["code"])), client: client)
+            #expect(first.json["scope"] as? String == "openid offline_access read:orders write:orders")
+
+            try await server.provider.administration.removeClientGrant(clientID: client.id, apiIdentifier: Self.orders)
+            try await server.grant(client, Self.orders, scopes: "read:orders")
+            let narrowed = try await server.refresh(try #require(first.json["refresh_token"] as? String), client: client)
+            #expect(narrowed.status == 200)
+            let (claims, _) = try await server.verifyAccessToken(try #require(narrowed.json["access_token"] as? String))
+            #expect(claims.scope == "openid offline_access read:orders", "write:orders was withdrawn")
+
+            try await server.provider.administration.removeClientGrant(clientID: client.id, apiIdentifier: Self.orders)
+            let refused = try await server.refresh(try #require(narrowed.json["refresh_token"] as? String), client: client)
+            #expect(refused.status == 400)
+            #expect(refused.oauthError == "invalid_grant")
+        }
+    }
+
     @Test("another client introspects my refresh token: active false", arguments: TestEngine.all)
     func introspectOthersRefreshToken(engine: TestEngine) async throws {
         try await Self.withAPIs(engine) { server in
