@@ -61,7 +61,7 @@ struct GrantsCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Withdraw a client's grant for an API (tokens already issued live out their lifetime).")
+        static let configuration = CommandConfiguration(abstract: "Withdraw a client's grant for an API (access tokens already issued live out their lifetime; their refreshes are refused).")
 
         @Option(help: "The client's id.")
         var client: String
