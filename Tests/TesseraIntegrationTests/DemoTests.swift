@@ -59,9 +59,7 @@ struct DemoTests {
             var seen = try await Self.clickThrough(demo, email: demo.email, password: demo.password)
             #expect(await demo.process.terminate() == 0, "\(demo.process.text)")
 
-            let added = try await TesseraBinary.run(["users", "add", "--email", "erin@example.com", "--password", "erin's password",
-                                                     "--database", "sqlite://\(directory.path)/tessera.sqlite"])
-            #expect(added.status == 0, "\(added.stderr)")
+            try await TesseraBinary.addUser(email: "erin@example.com", password: "erin's password", database: "sqlite://\(directory.path)/tessera.sqlite")
             let again = try await DemoProcess.start(directory: directory)
             #expect(again.email == demo.email && again.password == demo.password)
             seen += try await Self.clickThrough(again, email: demo.email, password: demo.password)
@@ -98,9 +96,7 @@ struct DemoDatabaseTests {
     func demoRefusesARealDatabase() async throws {
         try await withTemporaryDirectory { directory in
             let database = "sqlite://\(directory.path)/tessera.sqlite"
-            let added = try await TesseraBinary.run(["users", "add", "--email", "real@example.com", "--password", "a real password",
-                                                     "--database", database])
-            #expect(added.status == 0, "\(added.stderr)")
+            try await TesseraBinary.addUser(email: "real@example.com", password: "a real password", database: database)
             let refused = try await TesseraBinary.run(["demo", "--port", "\(freeLoopbackPort())", "--provider-port", "\(freeLoopbackPort())",
                                                        "--database", database])
             #expect(refused.status != 0)

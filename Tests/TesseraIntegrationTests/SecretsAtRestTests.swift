@@ -31,9 +31,7 @@ struct SecretsAtRestTests {
     func worldReadableMasterKeyIsRefused() async throws {
         try await withTemporaryDirectory { directory in
             let database = "sqlite://\(directory.path)/tessera.sqlite"
-            let added = try await TesseraBinary.run(["users", "add", "--email", "a@example.com", "--password", "a password here",
-                                                     "--database", database])
-            #expect(added.status == 0, "\(added.stderr)")
+            try await TesseraBinary.addUser(email: "a@example.com", password: "a password here", database: database)
             let keyPath = directory.appendingPathComponent("tessera.key").path
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyPath)
 

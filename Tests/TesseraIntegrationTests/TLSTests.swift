@@ -29,7 +29,7 @@ struct TLSTests {
             await #expect(throws: (any Error).self) { _ = try await send(.GET, "http://localhost:\(port)/healthz") }
 
             let client = try await TesseraBinary.addClient(["--name", "TLS App", "--redirect-uri", TestServer.redirectURI], database: database)
-            _ = try await TesseraBinary.run(["users", "add", "--email", "tls@example.com", "--password", "tls password", "--database", database])
+            try await TesseraBinary.addUser(email: "tls@example.com", password: "tls password", database: database)
 
             let page = try await Browser().get(base + "/authorize?" + FormURLEncoding.encode([
                 ("response_type", "code"), ("client_id", client.id), ("redirect_uri", TestServer.redirectURI), ("scope", "openid"),
@@ -53,7 +53,7 @@ extension TLSTests {
             let database = "sqlite://\(directory.path)/tessera.sqlite"
             let (server, port) = try await Self.httpsServer(database: database)
             let client = try await TesseraBinary.addClient(["--name", "Seed", "--redirect-uri", TestServer.redirectURI], database: database)
-            _ = try await TesseraBinary.run(["users", "add", "--email", "seed@example.com", "--password", "seed password", "--database", database])
+            try await TesseraBinary.addUser(email: "seed@example.com", password: "seed password", database: database)
             let code = try await RemoteServer(baseURL: "https://localhost:\(port)", ledger: SecretLedger())
                 .code(for: client, pkce: nil, email: "seed@example.com", password: "seed password")
 
@@ -84,7 +84,7 @@ extension TLSTests {
             let (server, port) = try await Self.httpsServer(database: database)
             let base = "https://localhost:\(port)"
             let client = try await TesseraBinary.addClient(["--name", "Host App", "--redirect-uri", TestServer.redirectURI], database: database)
-            _ = try await TesseraBinary.run(["users", "add", "--email", "host@example.com", "--password", "host password", "--database", database])
+            try await TesseraBinary.addUser(email: "host@example.com", password: "host password", database: database)
             let authorize = base + "/authorize?" + FormURLEncoding.encode([
                 ("response_type", "code"), ("client_id", client.id), ("redirect_uri", TestServer.redirectURI), ("scope", "openid"),
             ])

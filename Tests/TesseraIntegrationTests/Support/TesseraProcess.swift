@@ -167,6 +167,12 @@ extension TesseraBinary {
         try registeredClient(from: try await run(["clients", "add"] + arguments + ["--json", "--database", database]))
     }
 
+    /// `tessera users add --email EMAIL --password PASSWORD --database DATABASE`, expected to succeed.
+    static func addUser(email: String, password: String, database: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let added = try await run(["users", "add", "--email", email, "--password", password, "--database", database])
+        #expect(added.status == 0, "users add: \(added.stderr)", sourceLocation: sourceLocation)
+    }
+
     /// The client that `clients add --json` printed.
     static func registeredClient(from output: Output) throws -> TestServer.RegisteredClient {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: String],
