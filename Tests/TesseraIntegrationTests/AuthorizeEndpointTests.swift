@@ -79,16 +79,6 @@ struct AuthorizeEndpointTests {
         }
     }
 
-    @Test("prompt=none without a session answers login_required instead of a page", arguments: TestEngine.all)
-    func promptNone(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let client = try await server.addClient()
-            let response = try await Browser().get(server.authorizeURL(client: client, extra: [("prompt", "none")]))
-            #expect(response.status == 302)
-            #expect(response.locationQuery["error"] == "login_required")
-        }
-    }
-
     @Test("the login page is a plain HTML form that is never cached, framed or referred", arguments: TestEngine.all)
     func loginPage(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in

@@ -98,19 +98,6 @@ struct LogoutAndSessionTests {
         }
     }
 
-    @Test("prompt=none with a live session returns a code without a page", arguments: TestEngine.all)
-    func promptNoneWithSession(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let client = try await server.addClient()
-            try await server.addUser()
-            let browser = Browser()
-            _ = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
-            let silent = try await browser.get(server.authorizeURL(client: client, extra: [("prompt", "none")]))
-            #expect(silent.status == 302)
-            #expect(silent.locationQuery["code"] != nil)
-        }
-    }
-
     @Test("behind a TLS-terminating proxy, an https issuer makes every cookie Secure", arguments: TestEngine.all)
     func secureCookiesFollowIssuer(engine: TestEngine) async throws {
         try await TestServer.with(engine, configure: { $0.issuer = "https://id.example" }) { server in

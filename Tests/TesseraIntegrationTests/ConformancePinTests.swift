@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+import TesseraCore
+import TesseraServer
+
+/// Modules of the OpenID Foundation's Basic OP test plan that Tessera already passed before
+/// issue 11, pinned under the module's name so a regression reads as the certification failure
+/// it would be. Each drives the real server over a loopback socket, as the suite does; the
+/// server's manual clock stands in for the suite's waiting.
+@Suite("OpenID conformance pins")
+struct ConformancePinTests {
+    @Test("oidcc-codereuse-30seconds: a code used again 30 s later is invalid_grant and revokes the first exchange's tokens",
+          arguments: TestEngine.all)
+    func codeReuseAfterThirtySeconds(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let code = try await server.code(for: client)
+            let first = try await server.exchange(code, client: client)
+            #expect(first.status == 200)
+            let accessToken = try #require(first.json["access_token"] as? String)
+            #expect(try await server.userInfo(accessToken).status == 200)
+
+            server.clock.advance(by: 30)
+            let second = try await server.exchange(code, client: client)
+            TokenEndpointErrorTests.expectError(second, "invalid_grant")
+            #expect(try await server.userInfo(accessToken).status == 401, "the first exchange's access token is revoked")
+        }
+    }
+
+    @Test("oidcc-prompt-login: a live session still gets the login page, and the new ID token's auth_time is the new login",
+          arguments: TestEngine.all)
+    func promptLogin(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let browser = Browser()
+            _ = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
+            server.clock.advance(by: 10)
+            let secondLogin = server.clock.wallClock.now()
+
+            let page = try await browser.get(server.authorizeURL(client: client, extra: [("prompt", "login")]))
+            #expect(page.status == 200)
+            #expect(LoginForm(html: page.body) != nil, "prompt=login shows the login form despite the session")
+            let query = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client, extra: [("prompt", "login")]))
+            let idToken = try await idToken(for: try #require(query["code"]), client: client, server: server)
+            #expect(idToken.auth_time == secondLogin)
+        }
+    }
+
+    @Test("oidcc-prompt-none-logged-in: prompt=none with a live session returns a code without a page, for the same user",
+          arguments: TestEngine.all)
+    func promptNoneLoggedIn(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let browser = Browser()
+            let first = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
+            let firstToken = try await idToken(for: try #require(first["code"]), client: client, server: server)
+
+            let silent = try await browser.get(server.authorizeURL(client: client, extra: [("prompt", "none")]))
+            #expect(silent.status == 302)
+            let silentToken = try await idToken(for: try #require(silent.locationQuery["code"]), client: client, server: server)
+            #expect(silentToken.sub == firstToken.sub)
+            #expect(silentToken.auth_time == firstToken.auth_time, "no new login happened")
+        }
+    }
+
+    @Test("oidcc-prompt-none-not-logged-in: login_required to the redirect_uri, with state and iss", arguments: TestEngine.all)
+    func promptNoneNotLoggedIn(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            let response = try await Browser().get(server.authorizeURL(client: client, state: "s-1", extra: [("prompt", "none")]))
+            #expect(response.status == 302)
+            #expect(response.location?.hasPrefix(TestServer.redirectURI) == true)
+            #expect(response.locationQuery["error"] == "login_required")
+            #expect(response.locationQuery["state"] == "s-1")
+            #expect(response.locationQuery["iss"] == server.baseURL)
+        }
+    }
+
+    @Test("oidcc-max-age-1: a session older than max_age asks for the password again; auth_time is the new login",
+          arguments: TestEngine.all)
+    func maxAgeOne(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let browser = Browser()
+            _ = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
+            server.clock.advance(by: 2)
+            let secondLogin = server.clock.wallClock.now()
+
+            let url = server.authorizeURL(client: client, extra: [("max_age", "1")])
+            let page = try await browser.get(url)
+            #expect(page.status == 200)
+            #expect(LoginForm(html: page.body) != nil)
+            let query = try await server.authorize(browser, authorizeURL: url)
+            let idToken = try await idToken(for: try #require(query["code"]), client: client, server: server)
+            #expect(idToken.auth_time == secondLogin)
+        }
+    }
+
+    @Test("oidcc-max-age-10000: a younger session gets a code without a page, and the ID token carries auth_time",
+          arguments: TestEngine.all)
+    func maxAgeTenThousand(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let browser = Browser()
+            let login = server.clock.wallClock.now()
+            _ = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
+            server.clock.advance(by: 60)
+
+            let response = try await browser.get(server.authorizeURL(client: client, extra: [("max_age", "10000")]))
+            #expect(response.status == 302)
+            let idToken = try await idToken(for: try #require(response.locationQuery["code"]), client: client, server: server)
+            #expect(idToken.auth_time == login)
+        }
+    }
+
+    @Test("oidcc-id-token-hint: prompt=none with the session's own ID token as hint returns a code for the same user",
+          arguments: TestEngine.all)
+    func idTokenHint(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            let browser = Browser()
+            let first = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
+            let exchange = try await server.exchange(Secret(try #require(first["code"])), client: client)
+            let hint = try #require(exchange.json["id_token"] as? String)
+            let firstToken = try await server.verifyIDToken(hint).claims
+
+            let silent = try await browser.get(server.authorizeURL(client: client, extra: [("prompt", "none"), ("id_token_hint", hint)]))
+            #expect(silent.status == 302)
+            let code = try #require(silent.locationQuery["code"], "a code, not \(silent.locationQuery)")
+            #expect(try await idToken(for: code, client: client, server: server).sub == firstToken.sub)
+        }
+    }
+
+    @Test("oidcc-ensure-registered-redirect-uri: an unregistered redirect_uri gets an error page and is never redirected to",
+          arguments: TestEngine.all)
+    func ensureRegisteredRedirectURI(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            let url = server.authorizeURL(client: client, redirectURI: "https://attacker.example/callback")
+            let response = try await Browser().get(url)
+            #expect(response.status == 400)
+            #expect(response.location == nil, "no redirect to an unregistered URI")
+            #expect(response.header("Content-Type")?.hasPrefix("text/html") == true)
+            #expect(!response.body.contains("attacker.example"))
+        }
+    }
+
+    /// The verified claims of the ID token `code` is exchanged for.
+    private func idToken(for code: String, client: TestServer.RegisteredClient, server: TestServer) async throws -> ReceivedIDToken {
+        let exchange = try await server.exchange(Secret(code), client: client)
+        #expect(exchange.status == 200)
+        return try await server.verifyIDToken(try #require(exchange.json["id_token"] as? String)).claims
+    }
+}
