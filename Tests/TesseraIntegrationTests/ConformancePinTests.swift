@@ -151,6 +151,37 @@ struct ConformancePinTests {
         }
     }
 
+    @Test("oidcc-discovery-endpoint-verification: the Config profile's required members, an issuer that is the URL it was fetched under, and public signing keys only",
+          arguments: TestEngine.all)
+    func discoveryEndpointVerification(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let discovery = try await send(.GET, server.url("/.well-known/openid-configuration"))
+            #expect(discovery.status == 200)
+            #expect(discovery.header("Content-Type")?.hasPrefix("application/json") == true)
+            let document = discovery.json
+            #expect(document["issuer"] as? String == server.baseURL)
+            for member in ["authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri"] {
+                let url = try #require(document[member] as? String, "\(member) is required")
+                #expect(url.hasPrefix(server.baseURL + "/"), "\(member) is served by this issuer")
+            }
+            for member in ["response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported"] {
+                #expect((document[member] as? [String])?.isEmpty == false, "\(member) is required")
+            }
+            #expect((document["scopes_supported"] as? [String])?.contains("openid") == true)
+            #expect((document["response_types_supported"] as? [String])?.contains("code") == true)
+            #expect((document["id_token_signing_alg_values_supported"] as? [String])?.contains("RS256") == true)
+
+            let jwks = try await send(.GET, try #require(document["jwks_uri"] as? String))
+            let keys = try #require(jwks.json["keys"] as? [[String: Any]])
+            #expect(!keys.isEmpty)
+            for key in keys {
+                #expect(key["kid"] is String && key["kty"] is String && key["alg"] is String)
+                #expect(key["use"] as? String == "sig")
+                #expect(Set(key.keys).isDisjoint(with: ["d", "p", "q", "dp", "dq", "qi"]), "no private key material")
+            }
+        }
+    }
+
     /// The verified claims of the ID token `code` is exchanged for.
     private func idToken(for code: String, client: TestServer.RegisteredClient, server: TestServer) async throws -> ReceivedIDToken {
         let exchange = try await server.exchange(Secret(code), client: client)
