@@ -79,6 +79,7 @@ struct AuthorizationFlow: Sendable {
             sid: session.sid,
             redirectURI: authorization.redirectURI,
             codeChallenge: authorization.codeChallenge,
+            claims: authorization.claims,
             codeExpiresAt: now + configuration.codeLifetime,
             createdAt: now,
             expiresAt: now + configuration.codeLifetime
