@@ -26,6 +26,16 @@ struct StandardClaimsTests {
     static let addressClaims: Set = ["address"]
     static let phoneClaims: Set = ["phone_number", "phone_number_verified"]
 
+    /// A server with a client and alice, with `profile`, for `body`.
+    static func withAlice(_ engine: TestEngine, profile: ProfileChange = ProfileChange(),
+                          _ body: (TestServer, TestServer.RegisteredClient) async throws -> Void) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser(profile: profile)
+            try await body(server, client)
+        }
+    }
+
     /// The tokens of a login as alice with `scope` and, when given, a `claims` parameter.
     static func login(_ server: TestServer, client: TestServer.RegisteredClient, scope: String,
                       claims: String? = nil) async throws -> [String: Any] {
@@ -46,9 +56,7 @@ struct StandardClaimsTests {
     @Test("oidcc-scope-profile, -email, -address, -phone, -all: userinfo returns exactly sub and the claims of the scope (OIDC Core §5.4)",
           arguments: TestEngine.all)
     func scopes(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let client = try await server.addClient()
-            try await server.addUser(profile: try Self.fullProfile)
+        try await Self.withAlice(engine, profile: try Self.fullProfile) { server, client in
             let cases: [(scope: String, claims: Set<String>)] = [
                 ("openid profile", Self.profileClaims),
                 ("openid email", Self.emailClaims),
@@ -76,9 +84,7 @@ struct StandardClaimsTests {
     @Test("oidcc-claims-essential: name asked for as essential at userinfo comes back with scope=openid, and not in the id_token (an access token was issued)",
           arguments: TestEngine.all)
     func essential(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let client = try await server.addClient()
-            try await server.addUser()
+        try await Self.withAlice(engine) { server, client in
             let tokens = try await Self.login(server, client: client, scope: "openid",
                                               claims: #"{"userinfo": {"name": {"essential": true}}}"#)
             let info = try await Self.userInfo(server, tokens)
@@ -92,9 +98,7 @@ struct StandardClaimsTests {
     @Test("OIDC Core §5.5: the claims parameter's id_token member puts the claim in the id_token without its scope, and not at userinfo",
           arguments: TestEngine.all)
     func idTokenMember(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let client = try await server.addClient()
-            try await server.addUser(profile: try Self.fullProfile)
+        try await Self.withAlice(engine, profile: try Self.fullProfile) { server, client in
             let tokens = try await Self.login(server, client: client, scope: "openid",
                                               claims: #"{"id_token": {"email": null, "phone_number": {"essential": true}, "no_such_claim": null}}"#)
             let idToken = try jwtPayload(try #require(tokens["id_token"] as? String))
@@ -110,9 +114,7 @@ struct StandardClaimsTests {
     @Test("OIDC Core §5.5: the claims parameter is kept with the grant, so a refreshed id_token and its access token's userinfo still honour it",
           arguments: TestEngine.all)
     func survivesRefresh(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let client = try await server.addClient()
-            try await server.addUser(profile: try Self.fullProfile)
+        try await Self.withAlice(engine, profile: try Self.fullProfile) { server, client in
             let tokens = try await Self.login(server, client: client, scope: "openid offline_access",
                                               claims: #"{"id_token": {"given_name": null}, "userinfo": {"picture": {"essential": true}}}"#)
             let refreshed = try await server.refresh(try #require(tokens["refresh_token"] as? String), client: client)
@@ -143,9 +145,7 @@ struct StandardClaimsTests {
 
     @Test("users update: a changed claim reaches userinfo with a later updated_at; an unset one is gone", arguments: TestEngine.all)
     func update(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let client = try await server.addClient()
-            try await server.addUser(profile: try Self.fullProfile)
+        try await Self.withAlice(engine, profile: try Self.fullProfile) { server, client in
             let before = try await Self.userInfo(server, try await Self.login(server, client: client, scope: "openid profile"))
             server.clock.advance(by: 60)
             let changed = try ProfileChange(name: "Alice Changed", claims: ["locale=en-GB"], unset: ["nickname", "picture"])

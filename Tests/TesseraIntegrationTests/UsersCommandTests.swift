@@ -70,11 +70,7 @@ struct UsersCommandTests {
         try await withTemporaryDirectory { directory in
             let output = try await TesseraBinary.run(["users", "add", "--email", "b@example.com", "--password", "long enough"] + arguments
                                                      + ["--database", "sqlite://\(directory.path)/t.sqlite"], directory: directory)
-            #expect(output.status != 0)
-            let lines = output.stderr.split(separator: "\n")
-            #expect(lines.count == 1, "stderr: \(output.stderr)")
-            #expect(lines.first?.hasPrefix("tessera: error: ") == true)
-            #expect(output.stdout.isEmpty)
+            output.expectRefusal("\(arguments)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "something was written")
         }
     }
@@ -98,11 +94,7 @@ struct UsersCommandTests {
             ]
             for arguments in refused {
                 let output = try await TesseraBinary.run(["users", "update"] + arguments + ["--database", database])
-                #expect(output.status != 0, "\(arguments)")
-                let lines = output.stderr.split(separator: "\n")
-                #expect(lines.count == 1, "\(arguments): \(output.stderr)")
-                #expect(lines.first?.hasPrefix("tessera: error: ") == true, "\(arguments)")
-                #expect(output.stdout.isEmpty, "\(arguments)")
+                output.expectRefusal("\(arguments)")
             }
             let store = try await SQLStore.open(try DatabaseURL(parsing: database))
             let user = try await using(store, stop: { await $0.shutdown() }) { try await $0.user(email: "b@example.com") }
