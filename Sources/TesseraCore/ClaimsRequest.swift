@@ -67,6 +67,12 @@ public struct ClaimsRequest: Sendable, Equatable, Codable {
         return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
+    /// The `sub` the id_token must carry, when the request names one (§5.5.1): no code may be
+    /// issued for another user, whoever is logged in.
+    public var requiredSubject: String? {
+        idToken["sub"]?.value?.string
+    }
+
     /// Whether nothing at all is asked for.
     public var isEmpty: Bool { userinfo.isEmpty && idToken.isEmpty }
 

@@ -13,6 +13,7 @@ struct ClaimsRequestTests {
         #expect(request.idToken["auth_time"] == .init(essential: true))
         #expect(request.idToken["acr"]?.values == [.string("urn:a"), .string("urn:b")])
         #expect(request.idToken["sub"]?.value == .string("user_1"))
+        #expect(request.requiredSubject == "user_1")
     }
 
     @Test("OIDC Core §5.5: members not understood are ignored, at the top and inside a claim")

@@ -182,3 +182,38 @@ func jwtPayload(_ token: String) throws -> [String: Any] {
     let bytes = try #require(parts.count == 3 ? Base64URL.decode(String(parts[1])) : nil)
     return try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
 }
+
+/// OpenID Connect Core §5.5.1: a `sub` value in the claims parameter's id_token member.
+@Suite("The claims parameter naming a sub (OIDC Core §5.5.1)")
+struct RequiredSubjectTests {
+    @Test("OIDC Core §5.5.1: an id_token sub value for another user gets no code — prompt=none: login_required; a login as someone else: access_denied",
+          arguments: TestEngine.all)
+    func otherSubject(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            let alice = try await server.addUser()
+            try await server.addUser(email: "bob@example.com", name: "Bob")
+            let browser = Browser()
+            _ = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))   // alice's session
+            let forAnother = #"{"id_token": {"sub": {"value": "user_someone_else"}}}"#
+            let silent = try await browser.get(server.authorizeURL(client: client, extra: [("claims", forAnother), ("prompt", "none")]))
+            #expect(silent.locationQuery["error"] == "login_required")
+            #expect(silent.locationQuery["code"] == nil)
+
+            let shown = try await browser.get(server.authorizeURL(client: client, extra: [("claims", forAnother)]))
+            #expect(shown.status == 200, "alice's session does not answer for another sub: the login page")
+            let form = try #require(LoginForm(html: shown.body))
+            let loggedIn = try await browser.post(server.url("/login"), form: [
+                ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest),
+                ("email", "bob@example.com"), ("password", TestServer.password),
+            ])
+            #expect(loggedIn.locationQuery["error"] == "access_denied")
+            #expect(loggedIn.locationQuery["code"] == nil)
+
+            let forAlice = #"{"id_token": {"sub": {"value": "\#(alice.id)"}}}"#
+            let query = try await server.authorize(Browser(), authorizeURL: server.authorizeURL(client: client, extra: [("claims", forAlice)]))
+            let tokens = try await server.exchange(Secret(try #require(query["code"])), client: client)
+            #expect(try jwtPayload(try #require(tokens.json["id_token"] as? String))["sub"] as? String == alice.id)
+        }
+    }
+}
