@@ -25,6 +25,7 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
     public var promptValuesSupported: [String]?
     public var authorizationResponseIssParameterSupported: Bool?
     public var requestParameterSupported: Bool?
+    public var claimsParameterSupported: Bool?
 
     public init(
         issuer: String,
@@ -48,7 +49,8 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         claimsSupported: [String]? = nil,
         promptValuesSupported: [String]? = nil,
         authorizationResponseIssParameterSupported: Bool? = nil,
-        requestParameterSupported: Bool? = nil
+        requestParameterSupported: Bool? = nil,
+        claimsParameterSupported: Bool? = nil
     ) {
         self.issuer = issuer
         self.authorizationEndpoint = authorizationEndpoint
@@ -72,6 +74,7 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         self.promptValuesSupported = promptValuesSupported
         self.authorizationResponseIssParameterSupported = authorizationResponseIssParameterSupported
         self.requestParameterSupported = requestParameterSupported
+        self.claimsParameterSupported = claimsParameterSupported
     }
 
     enum CodingKeys: String, CodingKey {
@@ -97,5 +100,6 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         case promptValuesSupported = "prompt_values_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case requestParameterSupported = "request_parameter_supported"
+        case claimsParameterSupported = "claims_parameter_supported"
     }
 }

@@ -27,7 +27,8 @@ extension Provider {
         let login = LoginEndpoint(flow: flow, sessions: store, credentials: passwordLogin,
                                   clientAddress: ClientAddressResolver(trustedProxies: configuration.trustedProxies),
                                   maxBodyBytes: configuration.maxBodyBytes)
-        let userInfo = UserInfoEndpoint(accessTokens: store, users: store, keyRing: keyRing, clock: clock)
+        let userInfo = UserInfoEndpoint(accessTokens: store, users: store, keyRing: keyRing, clock: clock,
+                                        maxBodyBytes: configuration.maxBodyBytes)
         let revoke = RevokeEndpoint(authenticator: authenticator, refreshTokens: store, accessTokens: store, keyRing: keyRing, clock: clock,
                                     maxBodyBytes: configuration.maxBodyBytes)
         let discovery = DiscoveryEndpoint(configuration: configuration)

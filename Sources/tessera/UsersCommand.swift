@@ -3,9 +3,9 @@ import Foundation
 import TesseraCore
 import TesseraServer
 
-/// `tessera users add`: creates a user who can log in.
+/// `tessera users add|update`: creates a user who can log in; sets their standard claims.
 struct UsersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage users.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage users.", subcommands: [Add.self, Update.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user with an email and a password.")
@@ -22,6 +22,8 @@ struct UsersCommand: AsyncParsableCommand {
         @Option(help: "The user's display name (default: the part of the email before @).")
         var name: String?
 
+        @OptionGroup var claims: ClaimOptions
+
         @OptionGroup var options: ProviderOptions
 
         mutating func validate() throws {
@@ -35,6 +37,7 @@ struct UsersCommand: AsyncParsableCommand {
             if let password, password.count < 8 {
                 throw ValidationError("the password must be at least 8 characters")
             }
+            _ = try claims.change(name: name)
         }
 
         func run() async throws {
@@ -46,10 +49,41 @@ struct UsersCommand: AsyncParsableCommand {
                 guard line.count >= 8 else { throw ValidationError("the password must be at least 8 characters") }
                 secret = Secret(line)
             }
+            let profile = try claims.change(name: name)
             let user = try await options.withProvider {
-                try await $0.administration.addUser(email: email, password: secret, name: name)
+                try await $0.administration.addUser(email: email, password: secret, profile: profile)
             }
             print("user \(user.id) <\(user.email)> added")
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a user's name and standard claims (updated_at becomes now).")
+
+        @Option(help: "The email address of the user to change.")
+        var email: String
+
+        @Option(help: "The user's display name (the name claim).")
+        var name: String?
+
+        @OptionGroup var claims: ClaimOptions
+
+        @Option(name: .customLong("unset-claim"), help: ArgumentHelp("Remove a standard claim, such as nickname or address (repeatable).",
+                                                                     valueName: "name"))
+        var unsetClaims: [String] = []
+
+        @OptionGroup var options: ProviderOptions
+
+        mutating func validate() throws {
+            guard try !claims.change(name: name, unset: unsetClaims).isEmpty else {
+                throw ValidationError("nothing to change: give --name, --claim, --address-json or --unset-claim")
+            }
+        }
+
+        func run() async throws {
+            let (email, profile) = (self.email, try claims.change(name: name, unset: unsetClaims))
+            let user = try await options.withProvider { try await $0.administration.updateUser(email: email, profile: profile) }
+            print("user \(user.id) <\(user.email)> updated")
         }
     }
 }

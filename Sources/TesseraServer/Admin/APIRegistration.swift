@@ -15,7 +15,7 @@ public enum APIRegistration {
         guard scopes.isWellFormed else {
             throw .invalid("a scope contains characters RFC 6749 does not allow")
         }
-        let reserved = ["openid", "profile", "email", "offline_access"]
+        let reserved = ["openid", "offline_access"] + StandardClaims.scopes
         if let clash = scopes.tokens.first(where: reserved.contains) {
             throw .invalid("'\(clash)' is an OpenID Connect scope, not an API permission")
         }

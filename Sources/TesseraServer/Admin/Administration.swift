@@ -44,9 +44,9 @@ public struct Administration: Sendable {
         return api
     }
 
-    /// Adds a user with a bcrypt-hashed password.
+    /// Adds a user with a bcrypt-hashed password and, optionally, standard claims (see ``ProfileChange``).
     /// - Throws: ``RegistrationError`` for a malformed email, a short password, or a taken email.
-    public func addUser(email: String, password: Secret, name: String? = nil) async throws -> User {
+    public func addUser(email: String, password: Secret, name: String? = nil, profile: ProfileChange = ProfileChange()) async throws -> User {
         let email = User.normalizedEmail(email)
         let parts = email.split(separator: "@")
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" "), !ControlCharacters.occur(in: email) else {
@@ -58,13 +58,15 @@ public struct Administration: Sendable {
         if try await store.user(email: email) != nil {
             throw RegistrationError.duplicate("a user with the email \(email) already exists")
         }
-        let user = User(
+        var user = User(
             id: "user_" + Secret.random(byteCount: 12).unredacted,
             email: email,
             name: name ?? String(parts[0]),
             emailVerified: true,
             passwordHash: try await passwords.hash(password)
         )
+        profile.apply(to: &user)
+        user.updatedAt = clock.now()
         try await store.insert(user, at: clock.now())
         return user
     }

@@ -60,12 +60,18 @@ struct AuthorizationFlow: Sendable {
     /// Whether `session` satisfies the request without asking for the password again.
     func accepts(_ session: LoginSession, for authorization: AuthorizationRequest) -> Bool {
         if authorization.prompt.contains("login") { return false }
+        if let subject = authorization.claims?.requiredSubject, subject != session.userID { return false }
         if let maxAge = authorization.maxAge, clock.now() - session.authTime > maxAge { return false }
         return true
     }
 
     /// Issues a code for `session` and redirects to the client (RFC 6749 §4.1.2).
     func issueCode(for authorization: AuthorizationRequest, session: LoginSession) async throws -> Response {
+        if let subject = authorization.claims?.requiredSubject, subject != session.userID {
+            // OpenID Connect Core §5.5.1: never a code for a user other than the `sub` asked for.
+            return redirectError(OAuthError(.accessDenied, "The user who logged in is not the one the claims parameter names (sub)."),
+                                 to: authorization.redirectURI, state: authorization.state)
+        }
         let now = clock.now()
         let code = Secret.random()
         let grant = Grant(
@@ -79,6 +85,7 @@ struct AuthorizationFlow: Sendable {
             sid: session.sid,
             redirectURI: authorization.redirectURI,
             codeChallenge: authorization.codeChallenge,
+            claims: authorization.claims,
             codeExpiresAt: now + configuration.codeLifetime,
             createdAt: now,
             expiresAt: now + configuration.codeLifetime

@@ -16,6 +16,8 @@ struct AuthorizationRequest: Sendable {
     let prompt: Set<String>
     let maxAge: Int?
     let audience: String?
+    /// The `claims` parameter (OpenID Connect Core §5.5), kept with the grant.
+    let claims: ClaimsRequest?
     /// The request as received, carried through the login form and validated again on return.
     let rawQuery: String
 
@@ -28,7 +30,7 @@ struct AuthorizationRequest: Sendable {
     }
 
     /// The scopes this provider understands; others are dropped from what is granted.
-    static let supportedScopes: Scope = "openid profile email offline_access"
+    static let supportedScopes: Scope = "openid profile email address phone offline_access"
 
     static func validate(query rawQuery: String, clients: any ClientStore, apis: any APIStore,
                          clientGrants: any ClientGrantStore) async throws -> AuthorizationRequest {
@@ -129,6 +131,12 @@ struct AuthorizationRequest: Sendable {
             }
             maxAge = value
         }
+        let claims: ClaimsRequest?
+        do {
+            claims = try parameters["claims"].map(ClaimsRequest.init(json:))
+        } catch {
+            throw refuse(.invalidRequest, error.description)
+        }
         return AuthorizationRequest(
             client: client,
             redirectURI: redirectURI,
@@ -139,6 +147,7 @@ struct AuthorizationRequest: Sendable {
             prompt: prompt,
             maxAge: maxAge,
             audience: parameters["audience"],
+            claims: claims,
             rawQuery: rawQuery
         )
     }

@@ -28,10 +28,11 @@ struct DiscoveryEndpoint: Sendable {
             revocationEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
             introspectionEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post"],
             codeChallengeMethodsSupported: [PKCE.method],
-            claimsSupported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "name", "email", "email_verified"],
+            claimsSupported: ["iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid"] + StandardClaims.all,
             promptValuesSupported: ["none", "login"],
             authorizationResponseIssParameterSupported: true,
-            requestParameterSupported: false
+            requestParameterSupported: false,
+            claimsParameterSupported: true
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]

@@ -153,6 +153,18 @@ enum Migrations {
             // Marks on the database as a whole; 'demo': `tessera demo` created it (SQLStore+DemoMark).
             "CREATE TABLE installation_marks (name TEXT PRIMARY KEY, created_at BIGINT NOT NULL)",
         ]),
+        Step(version: 9, statements: [
+            // A user's other OpenID Connect standard claims (Core §5.1) as one JSON object, and when
+            // the user last changed (the `updated_at` claim; until now, when they were added).
+            "ALTER TABLE users ADD COLUMN claims TEXT NOT NULL DEFAULT '{}'",
+            "ALTER TABLE users ADD COLUMN updated_at BIGINT",
+            "UPDATE users SET updated_at = created_at",
+        ]),
+        Step(version: 10, statements: [
+            // The `claims` request parameter (OpenID Connect Core §5.5) as JSON, kept with the grant
+            // so every id_token and userinfo answer under it honours it.
+            "ALTER TABLE grants ADD COLUMN claims TEXT",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns

@@ -6,6 +6,7 @@ func grantColumns(_ alias: String? = nil) -> String {
     let columns = [
         "id", "client_id", "user_id", "scope", "audience", "nonce", "auth_time", "sid", "redirect_uri",
         "code_challenge", "code_expires_at", "created_at", "expires_at", "revoked_at",
+        "claims",
     ]
     return columns.map { column in alias.map { "\($0).\(column)" } ?? column }.joined(separator: ", ")
 }
@@ -15,11 +16,11 @@ extension SQLStore: AuthorizationCodeStore {
         try await engine.transaction { database in
             try await database.raw("""
                 INSERT INTO grants (id, client_id, user_id, scope, audience, nonce, auth_time, sid, redirect_uri, code_hash,
-                                    code_challenge, code_expires_at, created_at, expires_at)
+                                    code_challenge, code_expires_at, created_at, expires_at, claims)
                 VALUES (\(bind: grant.id), \(bind: grant.clientID), \(bind: grant.userID), \(bind: grant.scope.description),
                         \(bind: grant.audience), \(bind: grant.nonce), \(bind: grant.authTime), \(bind: grant.sid),
                         \(bind: grant.redirectURI), \(bind: codeHash), \(bind: grant.codeChallenge), \(bind: grant.codeExpiresAt),
-                        \(bind: grant.createdAt), \(bind: grant.expiresAt))
+                        \(bind: grant.createdAt), \(bind: grant.expiresAt), \(bind: grant.claims?.json))
                 """).run()
         }
     }
@@ -253,6 +254,7 @@ extension Grant {
             sid: try row.optional("sid"),
             redirectURI: try row.optional("redirect_uri"),
             codeChallenge: try row.optional("code_challenge"),
+            claims: try row.optional("claims", as: String.self).flatMap { try? ClaimsRequest(json: $0) },
             codeExpiresAt: try row.optional("code_expires_at"),
             createdAt: try row.value("created_at"),
             expiresAt: try row.value("expires_at"),

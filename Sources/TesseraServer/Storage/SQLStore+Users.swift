@@ -1,11 +1,16 @@
+import Foundation
 import SQLKit
+import TesseraCore
+
+/// The columns ``User/init(row:)`` reads.
+private let userColumns = "id, email, name, email_verified, password_hash, claims, updated_at"
 
 extension SQLStore: UserStore {
     public func user(email: String) async throws -> User? {
         let email = User.normalizedEmail(email)
         return try await engine.read { database in
             try await database.raw("""
-                SELECT id, email, name, email_verified, password_hash FROM users WHERE email = \(bind: email)
+                SELECT \(unsafeRaw: userColumns) FROM users WHERE email = \(bind: email)
                 """).first().map(User.init(row:))
         }
     }
@@ -13,7 +18,7 @@ extension SQLStore: UserStore {
     public func user(id: String) async throws -> User? {
         try await engine.read { database in
             try await database.raw("""
-                SELECT id, email, name, email_verified, password_hash FROM users WHERE id = \(bind: id)
+                SELECT \(unsafeRaw: userColumns) FROM users WHERE id = \(bind: id)
                 """).first().map(User.init(row:))
         }
     }
@@ -21,10 +26,20 @@ extension SQLStore: UserStore {
     public func insert(_ user: User, at now: Int) async throws {
         try await engine.transaction { database in
             try await database.raw("""
-                INSERT INTO users (id, email, name, email_verified, password_hash, created_at)
+                INSERT INTO users (id, email, name, email_verified, password_hash, created_at, claims, updated_at)
                 VALUES (\(bind: user.id), \(bind: user.email.lowercased()), \(bind: user.name), \(bind: user.emailVerified ? 1 : 0),
-                        \(bind: user.passwordHash), \(bind: now))
+                        \(bind: user.passwordHash), \(bind: now), \(bind: User.encodeClaims(user.claims)), \(bind: now))
                 """).run()
+        }
+    }
+
+    public func updateProfile(of user: User, at now: Int) async throws -> Bool {
+        try await engine.transaction { database in
+            try await database.raw("""
+                UPDATE users SET name = \(bind: user.name), email_verified = \(bind: user.emailVerified ? 1 : 0),
+                                 claims = \(bind: User.encodeClaims(user.claims)), updated_at = \(bind: now)
+                WHERE id = \(bind: user.id) RETURNING id
+                """).first() != nil
         }
     }
 }
@@ -36,7 +51,16 @@ extension User {
             email: try row.value("email"),
             name: try row.value("name"),
             emailVerified: try row.value("email_verified", as: Int.self) != 0,
-            passwordHash: try row.value("password_hash")
+            passwordHash: try row.value("password_hash"),
+            claims: try JSONDecoder().decode([String: JSONValue].self, from: Data(try row.value("claims", as: String.self).utf8)),
+            updatedAt: try row.optional("updated_at")
         )
+    }
+
+    /// The ``claims`` column: one JSON object, keys sorted so equal profiles store equal text.
+    static func encodeClaims(_ claims: [String: JSONValue]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(claims), as: UTF8.self)
     }
 }

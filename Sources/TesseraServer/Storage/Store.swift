@@ -32,6 +32,9 @@ public protocol UserStore: Sendable {
     func user(email: String) async throws -> User?
     func user(id: String) async throws -> User?
     func insert(_ user: User, at now: Int) async throws
+    /// Stores the user's name, `email_verified` and other claims, `updated_at` becoming `now`;
+    /// false when there is no such user.
+    func updateProfile(of user: User, at now: Int) async throws -> Bool
 }
 
 /// Login attempts, for throttling (see ``LoginThrottlePolicy``).

@@ -1,6 +1,7 @@
 import JWTKit
 
-/// The claims of an id_token (OpenID Connect Core §2, §5.1) as Tessera signs them.
+/// The protocol claims of an id_token (OpenID Connect Core §2) as Tessera signs them; the claims
+/// about the user are added beside them (see ``IDTokenPayload``).
 struct IDTokenClaims: JWTPayload {
     var iss: String
     var sub: String
@@ -12,18 +13,13 @@ struct IDTokenClaims: JWTPayload {
     var atHash: String?
     var sid: String?
     var azp: String?
-    var email: String?
-    var emailVerified: Bool?
-    var name: String?
 
     enum CodingKeys: String, CodingKey {
         case iss, sub, aud, exp, iat
         case authTime = "auth_time"
         case nonce
         case atHash = "at_hash"
-        case sid, azp, email
-        case emailVerified = "email_verified"
-        case name
+        case sid, azp
     }
 
     /// Signing only: the provider never accepts an id_token back as proof of anything here.

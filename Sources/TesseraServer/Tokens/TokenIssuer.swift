@@ -65,7 +65,6 @@ struct TokenIssuer: Sendable {
         var idToken: Secret?
         if minted.scope.contains("openid"), let user {
             let algorithm = SigningAlgorithm(rawValue: client.idTokenAlgorithm) ?? .rs256
-            let profile = UserClaims(user: user, scope: minted.scope)
             let claims = IDTokenClaims(
                 iss: configuration.issuer,
                 sub: user.id,
@@ -75,12 +74,11 @@ struct TokenIssuer: Sendable {
                 authTime: grant.authTime,
                 nonce: includeNonce ? grant.nonce : nil,
                 atHash: AccessTokenHash.compute(for: accessToken, algorithm: algorithm.rawValue),
-                sid: grant.sid,
-                email: profile.email,
-                emailVerified: profile.emailVerified,
-                name: profile.name
+                sid: grant.sid
             )
-            idToken = Secret(try keyRing.sign(claims, algorithm: algorithm))
+            // The user's claims: the scope's, and those the `claims` parameter asked for in the id_token.
+            let profile = UserClaims(user: user, scope: minted.scope, requested: (grant.claims?.idToken ?? [:]).keys)
+            idToken = Secret(try keyRing.sign(IDTokenPayload(claims: claims, user: profile), algorithm: algorithm))
         }
         return TokenResponse(
             accessToken: accessToken,

@@ -100,9 +100,10 @@ struct TestServer: ProviderUnderTest {
     }
 
     @discardableResult
-    func addUser(email: String = "alice@example.com", password: String = TestServer.password, name: String = "Alice Example") async throws -> User {
+    func addUser(email: String = "alice@example.com", password: String = TestServer.password, name: String = "Alice Example",
+                 profile: ProfileChange = ProfileChange()) async throws -> User {
         ledger.record(Secret(password))
-        return try await provider.administration.addUser(email: email, password: Secret(password), name: name)
+        return try await provider.administration.addUser(email: email, password: Secret(password), name: name, profile: profile)
     }
 }
 

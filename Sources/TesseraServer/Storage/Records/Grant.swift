@@ -20,6 +20,9 @@ public struct Grant: Sendable, Equatable {
     public var redirectURI: String?
     /// The S256 `code_challenge`, when the authorization request sent one.
     public var codeChallenge: String?
+    /// The `claims` parameter of the authorization request (OpenID Connect Core §5.5), honoured by
+    /// every id_token and userinfo answer under this grant, refreshes included.
+    public var claims: ClaimsRequest?
     public var codeExpiresAt: Int?
     public var createdAt: Int
     /// When the last token under this grant expires; after that the row can be collected.
@@ -37,6 +40,7 @@ public struct Grant: Sendable, Equatable {
         sid: String? = nil,
         redirectURI: String? = nil,
         codeChallenge: String? = nil,
+        claims: ClaimsRequest? = nil,
         codeExpiresAt: Int? = nil,
         createdAt: Int,
         expiresAt: Int,
@@ -52,6 +56,7 @@ public struct Grant: Sendable, Equatable {
         self.sid = sid
         self.redirectURI = redirectURI
         self.codeChallenge = codeChallenge
+        self.claims = claims
         self.codeExpiresAt = codeExpiresAt
         self.createdAt = createdAt
         self.expiresAt = expiresAt

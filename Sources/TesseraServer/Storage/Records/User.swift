@@ -1,4 +1,5 @@
 import Foundation
+public import TesseraCore
 
 /// A person who logs in.
 public struct User: Sendable, Equatable {
@@ -10,13 +11,21 @@ public struct User: Sendable, Equatable {
     public var emailVerified: Bool
     /// bcrypt, never anything reversible.
     public var passwordHash: String
+    /// The other standard claims the user has (OpenID Connect Core §5.1), by name: every one but
+    /// `sub`, `name`, `email`, `email_verified` and `updated_at`, which have columns of their own.
+    public var claims: [String: JSONValue]
+    /// When the user last changed (the `updated_at` claim); set by the store.
+    public var updatedAt: Int?
 
-    public init(id: String, email: String, name: String, emailVerified: Bool, passwordHash: String) {
+    public init(id: String, email: String, name: String, emailVerified: Bool, passwordHash: String,
+                claims: [String: JSONValue] = [:], updatedAt: Int? = nil) {
         self.id = id
         self.email = email
         self.name = name
         self.emailVerified = emailVerified
         self.passwordHash = passwordHash
+        self.claims = claims
+        self.updatedAt = updatedAt
     }
 }
 
