@@ -25,6 +25,10 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
     public var promptValuesSupported: [String]?
     public var authorizationResponseIssParameterSupported: Bool?
     public var requestParameterSupported: Bool?
+    public var requestURIParameterSupported: Bool?
+    public var acrValuesSupported: [String]?
+    public var displayValuesSupported: [String]?
+    public var uiLocalesSupported: [String]?
 
     public init(
         issuer: String,
@@ -48,7 +52,11 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         claimsSupported: [String]? = nil,
         promptValuesSupported: [String]? = nil,
         authorizationResponseIssParameterSupported: Bool? = nil,
-        requestParameterSupported: Bool? = nil
+        requestParameterSupported: Bool? = nil,
+        requestURIParameterSupported: Bool? = nil,
+        acrValuesSupported: [String]? = nil,
+        displayValuesSupported: [String]? = nil,
+        uiLocalesSupported: [String]? = nil
     ) {
         self.issuer = issuer
         self.authorizationEndpoint = authorizationEndpoint
@@ -72,6 +80,10 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         self.promptValuesSupported = promptValuesSupported
         self.authorizationResponseIssParameterSupported = authorizationResponseIssParameterSupported
         self.requestParameterSupported = requestParameterSupported
+        self.requestURIParameterSupported = requestURIParameterSupported
+        self.acrValuesSupported = acrValuesSupported
+        self.displayValuesSupported = displayValuesSupported
+        self.uiLocalesSupported = uiLocalesSupported
     }
 
     enum CodingKeys: String, CodingKey {
@@ -97,5 +109,9 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         case promptValuesSupported = "prompt_values_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case requestParameterSupported = "request_parameter_supported"
+        case requestURIParameterSupported = "request_uri_parameter_supported"
+        case acrValuesSupported = "acr_values_supported"
+        case displayValuesSupported = "display_values_supported"
+        case uiLocalesSupported = "ui_locales_supported"
     }
 }

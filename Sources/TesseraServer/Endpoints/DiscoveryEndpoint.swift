@@ -20,7 +20,7 @@ struct DiscoveryEndpoint: Sendable {
             endSessionEndpoint: configuration.url("/oidc/logout"),
             scopesSupported: AuthorizationRequest.supportedScopes.tokens,
             responseTypesSupported: ["code"],
-            responseModesSupported: ["query"],
+            responseModesSupported: ResponseMode.allCases.map(\.rawValue),
             grantTypesSupported: [GrantType.authorizationCode, .refreshToken, .clientCredentials].map(\.rawValue),
             subjectTypesSupported: ["public"],
             idTokenSigningAlgValuesSupported: SigningAlgorithm.allCases.map(\.rawValue),
@@ -28,10 +28,14 @@ struct DiscoveryEndpoint: Sendable {
             revocationEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
             introspectionEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post"],
             codeChallengeMethodsSupported: [PKCE.method],
-            claimsSupported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "name", "email", "email_verified"],
+            claimsSupported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "acr", "amr", "name", "email", "email_verified"],
             promptValuesSupported: ["none", "login"],
             authorizationResponseIssParameterSupported: true,
-            requestParameterSupported: false
+            requestParameterSupported: false,
+            requestURIParameterSupported: false,
+            acrValuesSupported: [AuthenticationLevel.acr],
+            displayValuesSupported: AuthorizationContext.displayValues,
+            uiLocalesSupported: ["en"]
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
