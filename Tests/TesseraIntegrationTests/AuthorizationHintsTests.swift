@@ -74,22 +74,13 @@ struct AuthorizationHintsTests {
         }
     }
 
-    @Test("oidcc-ui-locales: ui_locales is accepted, the login completes", arguments: TestEngine.all)
-    func uiLocales(engine: TestEngine) async throws {
+    @Test("oidcc-ui-locales / oidcc-claims-locales: ui_locales and claims_locales are accepted, the login completes",
+          arguments: TestEngine.all, [("ui_locales", "fr-CA fr en"), ("claims_locales", "de-CH de")])
+    func locales(engine: TestEngine, parameter: (name: String, value: String)) async throws {
         try await TestServer.with(engine) { server in
             let client = try await server.addClient()
             try await server.addUser()
-            let (_, tokens) = try await Self.logIn(server, client: client, extra: [("ui_locales", "fr-CA fr en")])
-            #expect(tokens.json["id_token"] is String)
-        }
-    }
-
-    @Test("oidcc-claims-locales: claims_locales is accepted, the login completes", arguments: TestEngine.all)
-    func claimsLocales(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let client = try await server.addClient()
-            try await server.addUser()
-            let (_, tokens) = try await Self.logIn(server, client: client, extra: [("claims_locales", "de-CH de")])
+            let (_, tokens) = try await Self.logIn(server, client: client, extra: [parameter])
             #expect(tokens.json["id_token"] is String)
         }
     }
