@@ -92,11 +92,14 @@ struct FormPostResponseModeTests {
     func formPostError(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in
             let client = try await server.addClient()
-            let answer = try await Browser().get(server.authorizeURL(client: client, state: "err", extra: Self.formPost + [("prompt", "none")]))
+            // A state full of HTML's special characters comes back intact: escaped in the field, not markup.
+            let state = #"e"><script>x()</script>&'"#
+            let answer = try await Browser().get(server.authorizeURL(client: client, state: state, extra: Self.formPost + [("prompt", "none")]))
             let fields = try Self.fields(of: answer)
             #expect(fields["error"] == "login_required")
             #expect(fields["error_description"]?.isEmpty == false)
-            #expect(fields["state"] == "err")
+            #expect(fields["state"] == state)
+            #expect(!answer.body.contains("<script>x()"))
             #expect(fields["iss"] == server.baseURL)
             #expect(fields["code"] == nil)
             #expect(answer.header("Content-Security-Policy")?.contains("form-action \(TestServer.redirectURI)") == true)
