@@ -26,6 +26,10 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
     public var authorizationResponseIssParameterSupported: Bool?
     public var requestParameterSupported: Bool?
     public var claimsParameterSupported: Bool?
+    public var requestURIParameterSupported: Bool?
+    public var acrValuesSupported: [String]?
+    public var displayValuesSupported: [String]?
+    public var uiLocalesSupported: [String]?
 
     public init(
         issuer: String,
@@ -50,7 +54,11 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         promptValuesSupported: [String]? = nil,
         authorizationResponseIssParameterSupported: Bool? = nil,
         requestParameterSupported: Bool? = nil,
-        claimsParameterSupported: Bool? = nil
+        claimsParameterSupported: Bool? = nil,
+        requestURIParameterSupported: Bool? = nil,
+        acrValuesSupported: [String]? = nil,
+        displayValuesSupported: [String]? = nil,
+        uiLocalesSupported: [String]? = nil
     ) {
         self.issuer = issuer
         self.authorizationEndpoint = authorizationEndpoint
@@ -75,6 +83,10 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         self.authorizationResponseIssParameterSupported = authorizationResponseIssParameterSupported
         self.requestParameterSupported = requestParameterSupported
         self.claimsParameterSupported = claimsParameterSupported
+        self.requestURIParameterSupported = requestURIParameterSupported
+        self.acrValuesSupported = acrValuesSupported
+        self.displayValuesSupported = displayValuesSupported
+        self.uiLocalesSupported = uiLocalesSupported
     }
 
     enum CodingKeys: String, CodingKey {
@@ -101,5 +113,9 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case requestParameterSupported = "request_parameter_supported"
         case claimsParameterSupported = "claims_parameter_supported"
+        case requestURIParameterSupported = "request_uri_parameter_supported"
+        case acrValuesSupported = "acr_values_supported"
+        case displayValuesSupported = "display_values_supported"
+        case uiLocalesSupported = "ui_locales_supported"
     }
 }

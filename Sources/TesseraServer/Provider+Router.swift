@@ -10,7 +10,7 @@ extension Provider {
         let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing, users: store)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
         let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, clientGrants: store, sessions: store, codes: store,
-                                     pages: pages, cookies: cookies, csrf: csrf, clock: clock)
+                                     pages: pages, cookies: cookies, csrf: csrf, clock: clock, keyRing: keyRing)
         let grants: [any GrantHandler] = [
             AuthorizationCodeGrant(codes: store, issuer: issuer, clock: clock),
             RefreshTokenGrant(refreshTokens: store, apis: store, clientGrants: store, issuer: issuer, clock: clock),
@@ -43,6 +43,7 @@ extension Provider {
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: RequestMetricsMiddleware())
         router.get("/authorize") { await authorize.respond(to: $0, context: $1) }
+        router.post("/authorize") { await authorize.respond(to: $0, context: $1) }
         router.post("/login") { await login.respond(to: $0, context: $1) }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/oauth/token", method: method) { await token.respond(to: $0, context: $1) }

@@ -18,6 +18,8 @@ struct AuthorizationFlow: Sendable {
     let cookies: ProviderCookies
     let csrf: CSRFTokens
     let clock: WallClock
+    /// Verifies `id_token_hint` (``IDTokenHint``).
+    let keyRing: KeyRing
 
     /// A validated request, or the answer already decided for an invalid one.
     enum Validation {
@@ -26,9 +28,21 @@ struct AuthorizationFlow: Sendable {
     }
 
     /// Validates the request, mapping a refusal to an error page or an error redirect.
+    ///
+    /// `query` is the request's parameters form-encoded: the query of a GET, or the body of a
+    /// POST (OpenID Connect Core §3.1.2.1), which are read alike.
     func validate(query: String) async throws -> Validation {
         do {
-            return .valid(try await AuthorizationRequest.validate(query: query, clients: clients, apis: apis, clientGrants: clientGrants))
+            var authorization = try await AuthorizationRequest.validate(query: query, clients: clients, apis: apis, clientGrants: clientGrants)
+            if let hint = authorization.idTokenHint {
+                do {
+                    authorization.hintedSubject = try await IDTokenHint.subject(of: hint, keyRing: keyRing, issuer: configuration.issuer,
+                                                                                clientID: authorization.client.id)
+                } catch {
+                    return .answered(redirectError(error, for: authorization))
+                }
+            }
+            return .valid(authorization)
         } catch let refusal as AuthorizationRequest.Refusal {
             return .answered(response(for: refusal))
         }
@@ -39,16 +53,20 @@ struct AuthorizationFlow: Sendable {
         case .untrusted(let message):
             return pages.errorResponse(status: .badRequest, title: "This login link is not valid", message: message,
                                        code: OAuthError.Code.invalidRequest.rawValue)
-        case .redirect(let error, let redirectURI, let state):
-            return redirectError(error, to: redirectURI, state: state)
+        case .redirect(let error, let redirectURI, let state, let responseMode):
+            return redirectError(error, to: redirectURI, state: state, responseMode: responseMode)
         }
     }
 
-    func redirectError(_ error: OAuthError, to redirectURI: String, state: String?) -> Response {
-        .redirecting(to: AuthorizationRequest.responseURL(
-            redirectURI: redirectURI,
-            parameters: AuthorizationRequest.Refusal.errorParameters(error, state: state),
-            issuer: configuration.issuer))
+    /// Sends `error` to a trusted redirect URI, in the requested response mode.
+    func redirectError(_ error: OAuthError, to redirectURI: String, state: String?, responseMode: ResponseMode = .query) -> Response {
+        responseMode.response(redirectURI: redirectURI, parameters: AuthorizationRequest.Refusal.errorParameters(error, state: state),
+                              issuer: configuration.issuer, pages: pages)
+    }
+
+    /// Sends `error` back to the client of a validated request.
+    func redirectError(_ error: OAuthError, for authorization: AuthorizationRequest) -> Response {
+        redirectError(error, to: authorization.redirectURI, state: authorization.state, responseMode: authorization.responseMode)
     }
 
     /// The live session behind the request's cookie, if any.
@@ -62,6 +80,7 @@ struct AuthorizationFlow: Sendable {
         if authorization.prompt.contains("login") { return false }
         if let subject = authorization.claims?.requiredSubject, subject != session.userID { return false }
         if let maxAge = authorization.maxAge, clock.now() - session.authTime > maxAge { return false }
+        if let hinted = authorization.hintedSubject, hinted != session.userID { return false }
         return true
     }
 
@@ -70,7 +89,7 @@ struct AuthorizationFlow: Sendable {
         if let subject = authorization.claims?.requiredSubject, subject != session.userID {
             // OpenID Connect Core §5.5.1: never a code for a user other than the `sub` asked for.
             return redirectError(OAuthError(.accessDenied, "The user who logged in is not the one the claims parameter names (sub)."),
-                                 to: authorization.redirectURI, state: authorization.state)
+                                 for: authorization)
         }
         let now = clock.now()
         let code = Secret.random()
@@ -93,13 +112,15 @@ struct AuthorizationFlow: Sendable {
         try await codes.insert(grant, codeHash: code.sha256Hex)
         var parameters: [(name: String, value: String)] = [("code", code.unredacted)]
         if let state = authorization.state { parameters.append(("state", state)) }
-        return .redirecting(to: AuthorizationRequest.responseURL(
-            redirectURI: authorization.redirectURI, parameters: parameters, issuer: configuration.issuer))
+        return authorization.responseMode.response(redirectURI: authorization.redirectURI, parameters: parameters,
+                                                   issuer: configuration.issuer, pages: pages)
     }
 
     /// The login form for `authorization`, with a CSRF token signed for the browser's pre-login
-    /// cookie `csrf` and this request; a browser without that cookie is given a new one.
-    func loginPage(for authorization: AuthorizationRequest, csrf existing: Secret?, email: String = "",
+    /// cookie `csrf` and this request; a browser without that cookie is given a new one. The email
+    /// field shows what the user typed, else the request's `login_hint` (escaped by the template;
+    /// shown whether or not such an account exists, so the page tells nothing about accounts).
+    func loginPage(for authorization: AuthorizationRequest, csrf existing: Secret?, email: String? = nil,
                    error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let browser = existing ?? Secret.random()
         let page = Pages.Login(
@@ -107,7 +128,7 @@ struct AuthorizationFlow: Sendable {
             action: "/login",
             csrfToken: csrf.login(browser: browser, authorizationRequest: authorization.rawQuery),
             authorizationRequest: authorization.rawQuery,
-            email: email,
+            email: email ?? authorization.loginHint ?? "",
             error: error
         )
         var response = Response.html(pages.login(page), status: status)

@@ -18,6 +18,14 @@ struct AuthorizationRequest: Sendable {
     let audience: String?
     /// The `claims` parameter (OpenID Connect Core §5.5), kept with the grant.
     let claims: ClaimsRequest?
+    /// How the answer reaches the client (``ResponseMode``).
+    let responseMode: ResponseMode
+    /// `login_hint`: pre-fills the login form's email.
+    let loginHint: String?
+    /// `id_token_hint`, still to be verified by ``AuthorizationFlow`` (``IDTokenHint``).
+    let idTokenHint: String?
+    /// The user a verified `id_token_hint` names: a session of anyone else is not reused.
+    var hintedSubject: String?
     /// The request as received, carried through the login form and validated again on return.
     let rawQuery: String
 
@@ -26,7 +34,7 @@ struct AuthorizationRequest: Sendable {
         /// The client or redirect URI cannot be trusted: show an error page.
         case untrusted(String)
         /// Send the error to the client's redirect URI.
-        case redirect(OAuthError, redirectURI: String, state: String?)
+        case redirect(OAuthError, redirectURI: String, state: String?, responseMode: ResponseMode = .query)
     }
 
     /// The scopes this provider understands; others are dropped from what is granted.
@@ -65,14 +73,19 @@ struct AuthorizationRequest: Sendable {
 
         // From here on the redirect URI is trusted: errors go back to the client.
         let state = parameters["state"]
+        // Errors go back in the requested mode when it is one Tessera offers, else in the default.
+        let requestedMode = ResponseMode(parameter: parameters["response_mode"])
         func refuse(_ code: OAuthError.Code, _ description: String) -> Refusal {
-            .redirect(OAuthError(code, description), redirectURI: redirectURI, state: state)
+            sendBack(OAuthError(code, description))
+        }
+        func sendBack(_ error: OAuthError) -> Refusal {
+            .redirect(error, redirectURI: redirectURI, state: state, responseMode: requestedMode ?? .query)
         }
         if let repeated {
             throw refuse(.invalidRequest, "The parameter '\(repeated)' was given more than once.")
         }
         if let error = parameters.lazy.compactMap({ OAuthParameters.controlCharacterError(name: $0.key, value: $0.value) }).first {
-            throw Refusal.redirect(error, redirectURI: redirectURI, state: state)
+            throw sendBack(error)
         }
         guard let responseType = parameters["response_type"] else {
             throw refuse(.invalidRequest, "The request is missing the 'response_type' parameter.")
@@ -80,11 +93,14 @@ struct AuthorizationRequest: Sendable {
         guard responseType == "code" else {
             throw refuse(.unsupportedResponseType, "Only response_type=code is supported.")
         }
-        if let mode = parameters["response_mode"], mode != "query" {
-            throw refuse(.invalidRequest, "Only response_mode=query is supported.")
+        guard let responseMode = requestedMode else {
+            throw refuse(.invalidRequest, ResponseMode.unsupportedDescription)
         }
-        if parameters["request"] != nil || parameters["request_uri"] != nil {
-            throw refuse(OAuthError.Code("request_not_supported"), "Request objects are not supported.")
+        if let error = RequestObjects.refusal(request: parameters["request"], requestURI: parameters["request_uri"]) {
+            throw sendBack(error)
+        }
+        if let error = AuthorizationContext.displayError(parameters["display"]) {
+            throw sendBack(error)
         }
         let requested = Scope(parameters["scope"] ?? "")
         guard requested.isWellFormed else {
@@ -121,7 +137,7 @@ struct AuthorizationRequest: Sendable {
             do {
                 scope = try access.userScope(asked: requested, identityScopes: supportedScopes)
             } catch {
-                throw Refusal.redirect(error, redirectURI: redirectURI, state: state)
+                throw sendBack(error)
             }
         }
         var maxAge: Int?
@@ -148,6 +164,9 @@ struct AuthorizationRequest: Sendable {
             maxAge: maxAge,
             audience: parameters["audience"],
             claims: claims,
+            responseMode: responseMode,
+            loginHint: parameters["login_hint"],
+            idTokenHint: parameters["id_token_hint"],
             rawQuery: rawQuery
         )
     }

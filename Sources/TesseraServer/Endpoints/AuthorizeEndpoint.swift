@@ -4,7 +4,8 @@ import Hummingbird
 import Logging
 import TesseraCore
 
-/// `GET /authorize`: the start of the code flow (RFC 6749 §4.1.1).
+/// `GET /authorize` and `POST /authorize`: the start of the code flow (RFC 6749 §4.1.1; POST in
+/// ``AuthorizeEndpoint/parameters(of:)``).
 ///
 /// A browser with a live session gets its code at once; otherwise the login page. `prompt=none`
 /// never shows a page: it answers `login_required` instead (OpenID Connect Core §3.1.2.6).
@@ -13,8 +14,13 @@ struct AuthorizeEndpoint: Sendable {
 
     func respond(to request: Request, context: some RequestContext) async -> Response {
         do {
+            let query: String
+            switch await parameters(of: request) {
+            case .read(let text): query = text
+            case .refused(let response): return response
+            }
             let authorization: AuthorizationRequest
-            switch try await flow.validate(query: request.uri.query ?? "") {
+            switch try await flow.validate(query: query) {
             case .valid(let valid): authorization = valid
             case .answered(let response): return response
             }
@@ -22,8 +28,8 @@ struct AuthorizeEndpoint: Sendable {
                 return try await flow.issueCode(for: authorization, session: session)
             }
             if authorization.prompt.contains("none") {
-                return flow.redirectError(OAuthError(.loginRequired, "The user is not logged in."),
-                                     to: authorization.redirectURI, state: authorization.state)
+                let reason = authorization.hintedSubject == nil ? "The user is not logged in." : "The user named by id_token_hint is not logged in."
+                return flow.redirectError(OAuthError(.loginRequired, reason), for: authorization)
             }
             return flow.loginPage(for: authorization, csrf: flow.cookies.value(.csrf, in: request))
         } catch {

@@ -20,7 +20,7 @@ struct DiscoveryEndpoint: Sendable {
             endSessionEndpoint: configuration.url("/oidc/logout"),
             scopesSupported: AuthorizationRequest.supportedScopes.tokens,
             responseTypesSupported: ["code"],
-            responseModesSupported: ["query"],
+            responseModesSupported: ResponseMode.allCases.map(\.rawValue),
             grantTypesSupported: [GrantType.authorizationCode, .refreshToken, .clientCredentials].map(\.rawValue),
             subjectTypesSupported: ["public"],
             idTokenSigningAlgValuesSupported: SigningAlgorithm.allCases.map(\.rawValue),
@@ -28,11 +28,15 @@ struct DiscoveryEndpoint: Sendable {
             revocationEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
             introspectionEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post"],
             codeChallengeMethodsSupported: [PKCE.method],
-            claimsSupported: ["iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid"] + StandardClaims.all,
+            claimsSupported: ["iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "acr", "amr"] + StandardClaims.all,
             promptValuesSupported: ["none", "login"],
             authorizationResponseIssParameterSupported: true,
             requestParameterSupported: false,
-            claimsParameterSupported: true
+            claimsParameterSupported: true,
+            requestURIParameterSupported: false,
+            acrValuesSupported: [AuthenticationLevel.acr],
+            displayValuesSupported: AuthorizationContext.displayValues,
+            uiLocalesSupported: ["en"]
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]

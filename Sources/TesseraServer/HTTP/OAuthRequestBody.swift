@@ -12,15 +12,42 @@ enum OAuthRequestBody {
     struct TooLarge: Error {}
 
     static func parameters(of request: Request, limit: Int) async throws -> OAuthParameters {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw TooLarge()
-        }
-        let mediaType = request.headers[.contentType]?
-            .split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+        try checkDeclaredLength(of: request, limit: limit)
+        let mediaType = mediaType(of: request)
         guard let mediaType, ["application/x-www-form-urlencoded", "application/json"].contains(mediaType) else {
             throw OAuthError(.invalidRequest, "The body must be application/x-www-form-urlencoded or application/json.")
         }
+        let bytes = try await bytes(of: request, limit: limit)
+        if mediaType == "application/json" {
+            return try OAuthParameters(json: bytes)
+        }
+        return try OAuthParameters(form: try text(bytes))
+    }
+
+    /// A form-encoded body as text, not yet parsed: `POST /authorize` validates it exactly as the
+    /// query of a GET. JSON is not accepted there: OpenID Connect Core §3.1.2.1 says form.
+    static func formText(of request: Request, limit: Int) async throws -> String {
+        try checkDeclaredLength(of: request, limit: limit)
+        guard mediaType(of: request) == "application/x-www-form-urlencoded" else {
+            throw OAuthError(.invalidRequest, "The body must be application/x-www-form-urlencoded.")
+        }
+        return try text(try await bytes(of: request, limit: limit))
+    }
+
+    private static func mediaType(of request: Request) -> String? {
+        request.headers[.contentType]?
+            .split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    /// A body that announces more than the limit is refused before anything else is looked at.
+    private static func checkDeclaredLength(of request: Request, limit: Int) throws {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw TooLarge()
+        }
+    }
+
+    private static func bytes(of request: Request, limit: Int) async throws -> Data {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -31,14 +58,14 @@ enum OAuthRequestBody {
             // body cut short of its length — the client's mistake, never the server's.
             throw OAuthError(.invalidRequest, "The request body could not be read: its chunked framing is broken or it ended early.")
         }
-        let bytes = Data(buffer.readableBytesView)
-        if mediaType == "application/json" {
-            return try OAuthParameters(json: bytes)
-        }
+        return Data(buffer.readableBytesView)
+    }
+
+    private static func text(_ bytes: Data) throws(OAuthError) -> String {
         guard let text = String(data: bytes, encoding: .utf8) else {
             throw OAuthError(.invalidRequest, "The request body is not UTF-8.")
         }
-        return try OAuthParameters(form: text)
+        return text
     }
 
     /// The 413 answer, still in OAuth's error shape so clients can read it.

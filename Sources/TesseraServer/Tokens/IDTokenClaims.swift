@@ -9,6 +9,9 @@ struct IDTokenClaims: JWTPayload {
     var exp: Int
     var iat: Int
     var authTime: Int?
+    /// ``AuthenticationLevel``: how the user logged in.
+    var acr: String? = AuthenticationLevel.acr
+    var amr: [String]? = AuthenticationLevel.amr
     var nonce: String?
     var atHash: String?
     var sid: String?
@@ -17,6 +20,7 @@ struct IDTokenClaims: JWTPayload {
     enum CodingKeys: String, CodingKey {
         case iss, sub, aud, exp, iat
         case authTime = "auth_time"
+        case acr, amr
         case nonce
         case atHash = "at_hash"
         case sid, azp

@@ -11,7 +11,7 @@ struct Pages: Sendable {
         // The templates are constants of this binary; a parse error is a programming error.
         for (name, text) in [("head", Templates.head), ("foot", Templates.foot), ("login", Templates.login),
                              ("error", Templates.error), ("logged-out", Templates.loggedOut),
-                             ("confirm-logout", Templates.confirmLogout)] {
+                             ("confirm-logout", Templates.confirmLogout), ("form-post", Templates.formPost)] {
             library.register(try! MustacheTemplate(string: text), named: name)
         }
         self.library = library
@@ -54,6 +54,13 @@ struct Pages: Sendable {
 
     func loggedOut() -> String {
         library.render(["title": "Logged out"], withTemplate: "logged-out") ?? ""
+    }
+
+    /// The auto-submitting form of the Form Post Response Mode (``FormPostResponse``).
+    func formPost(action: String, fields: [(name: String, value: String)]) -> String {
+        library.render(["title": "Continue", "action": action,
+                        "fields": fields.map { ["name": $0.name, "value": $0.value] }] as [String: Any],
+                       withTemplate: "form-post") ?? ""
     }
 
     /// An HTML error response.
