@@ -25,6 +25,10 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
     public var promptValuesSupported: [String]?
     public var authorizationResponseIssParameterSupported: Bool?
     public var requestParameterSupported: Bool?
+    /// Where a client pushes its authorization request first (RFC 9126 §5).
+    public var pushedAuthorizationRequestEndpoint: String?
+    /// Whether every client must push (RFC 9126 §5); a provider may still require it per client.
+    public var requirePushedAuthorizationRequests: Bool?
 
     public init(
         issuer: String,
@@ -48,7 +52,9 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         claimsSupported: [String]? = nil,
         promptValuesSupported: [String]? = nil,
         authorizationResponseIssParameterSupported: Bool? = nil,
-        requestParameterSupported: Bool? = nil
+        requestParameterSupported: Bool? = nil,
+        pushedAuthorizationRequestEndpoint: String? = nil,
+        requirePushedAuthorizationRequests: Bool? = nil
     ) {
         self.issuer = issuer
         self.authorizationEndpoint = authorizationEndpoint
@@ -72,6 +78,8 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         self.promptValuesSupported = promptValuesSupported
         self.authorizationResponseIssParameterSupported = authorizationResponseIssParameterSupported
         self.requestParameterSupported = requestParameterSupported
+        self.pushedAuthorizationRequestEndpoint = pushedAuthorizationRequestEndpoint
+        self.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests
     }
 
     enum CodingKeys: String, CodingKey {
@@ -97,5 +105,7 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         case promptValuesSupported = "prompt_values_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case requestParameterSupported = "request_parameter_supported"
+        case pushedAuthorizationRequestEndpoint = "pushed_authorization_request_endpoint"
+        case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
     }
 }

@@ -31,7 +31,9 @@ struct DiscoveryEndpoint: Sendable {
             claimsSupported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "name", "email", "email_verified"],
             promptValuesSupported: ["none", "login"],
             authorizationResponseIssParameterSupported: true,
-            requestParameterSupported: false
+            requestParameterSupported: false,
+            pushedAuthorizationRequestEndpoint: configuration.url(PushedAuthorizationEndpoint.path),
+            requirePushedAuthorizationRequests: false
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
