@@ -226,6 +226,26 @@ struct PushedAuthorizationTests {
         }
     }
 
+    @Test("RFC 9126 §6: `tessera clients add --require-par` stores the requirement; without the flag a client may still send a plain request", arguments: TestEngine.all)
+    func requireParFlag(engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { database in
+            try await withTemporaryDirectory { directory in
+                func add(_ name: String, _ flags: [String]) async throws -> String {
+                    let output = try await TesseraBinary.run(["clients", "add", "--name", name, "--redirect-uri", TestServer.redirectURI, "--json",
+                                                              "--database", database.urlText] + flags, directory: directory)
+                    return try TesseraBinary.registeredClient(from: output).id
+                }
+                let strict = try await add("Strict", ["--require-par"])
+                let relaxed = try await add("Relaxed", [])
+                let stored = try await database.withStore { store in
+                    (try await store.client(id: strict)?.requiresPushedAuthorization, try await store.client(id: relaxed)?.requiresPushedAuthorization)
+                }
+                #expect(stored.0 == true)
+                #expect(stored.1 == false)
+            }
+        }
+    }
+
     @Test("RFC 9126 §5: discovery advertises pushed_authorization_request_endpoint and require_pushed_authorization_requests: false", arguments: TestEngine.all)
     func discovery(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in
