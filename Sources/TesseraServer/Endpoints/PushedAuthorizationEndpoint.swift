@@ -26,13 +26,7 @@ struct PushedAuthorizationEndpoint: Sendable {
     let maxBodyBytes: Int
 
     func respond(to request: Request, context: some RequestContext) async -> Response {
-        guard request.method == .post else {
-            return OAuthError(.invalidRequest, "The pushed authorization request endpoint accepts only POST.", status: 405)
-                .response().with(header: .allow, "POST")
-        }
-        guard request.uri.query?.isEmpty ?? true else {
-            return OAuthError(.invalidRequest, "Send the parameters in the request body, never in the URL.").response()
-        }
+        if let refusal = BackChannelPost.refusal(of: request, endpoint: "pushed authorization request endpoint") { return refusal }
         do {
             let parameters = try await OAuthRequestBody.parameters(of: request, limit: maxBodyBytes)
             let client = try await authenticator.authenticate(authorization: request.headers[.authorization], parameters: parameters)
