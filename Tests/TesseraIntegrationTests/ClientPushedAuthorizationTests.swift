@@ -75,7 +75,7 @@ struct ClientPushedAuthorizationTests {
         try await TestServer.with(.sqlite) { server in
             let registered = try await server.provider.administration.addClient(ClientRegistration(
                 name: "PAR only", redirectURIs: [TestServer.redirectURI], requiresPushedAuthorization: true))
-            registered.secret.map(server.ledger.record)
+            if let secret = registered.secret { server.ledger.record(secret) }
             let client = TestServer.RegisteredClient(id: registered.client.id, secret: registered.secret)
             try await server.addUser()
             let tokens = try await server.signIn(with: try await server.oidcClient(for: client))
