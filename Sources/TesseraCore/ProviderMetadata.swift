@@ -30,6 +30,10 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
     public var acrValuesSupported: [String]?
     public var displayValuesSupported: [String]?
     public var uiLocalesSupported: [String]?
+    /// Where a client pushes its authorization request first (RFC 9126 §5).
+    public var pushedAuthorizationRequestEndpoint: String?
+    /// Whether every client must push (RFC 9126 §5); a provider may still require it per client.
+    public var requirePushedAuthorizationRequests: Bool?
 
     public init(
         issuer: String,
@@ -58,7 +62,9 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         requestURIParameterSupported: Bool? = nil,
         acrValuesSupported: [String]? = nil,
         displayValuesSupported: [String]? = nil,
-        uiLocalesSupported: [String]? = nil
+        uiLocalesSupported: [String]? = nil,
+        pushedAuthorizationRequestEndpoint: String? = nil,
+        requirePushedAuthorizationRequests: Bool? = nil
     ) {
         self.issuer = issuer
         self.authorizationEndpoint = authorizationEndpoint
@@ -87,6 +93,8 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         self.acrValuesSupported = acrValuesSupported
         self.displayValuesSupported = displayValuesSupported
         self.uiLocalesSupported = uiLocalesSupported
+        self.pushedAuthorizationRequestEndpoint = pushedAuthorizationRequestEndpoint
+        self.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests
     }
 
     enum CodingKeys: String, CodingKey {
@@ -117,5 +125,7 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         case acrValuesSupported = "acr_values_supported"
         case displayValuesSupported = "display_values_supported"
         case uiLocalesSupported = "ui_locales_supported"
+        case pushedAuthorizationRequestEndpoint = "pushed_authorization_request_endpoint"
+        case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
     }
 }

@@ -20,7 +20,9 @@ extension Provider {
             authenticator: authenticator,
             grants: Dictionary(uniqueKeysWithValues: grants.map { ($0.grantType, $0) }),
             maxBodyBytes: configuration.maxBodyBytes)
-        let authorize = AuthorizeEndpoint(flow: flow)
+        let authorize = AuthorizeEndpoint(flow: flow, pushedRequests: PushedRequestResolution(pushedRequests: store, clock: clock))
+        let pushedAuthorization = PushedAuthorizationEndpoint(authenticator: authenticator, flow: flow, pushedRequests: store, clock: clock,
+                                                              maxBodyBytes: configuration.maxBodyBytes)
         let passwordLogin = PasswordLogin(users: store, passwords: passwords,
                                           throttle: LoginThrottle(failures: store, policy: configuration.loginThrottle),
                                           inFlight: AccountsInFlight())
@@ -49,6 +51,7 @@ extension Provider {
             router.on("/oauth/token", method: method) { await token.respond(to: $0, context: $1) }
             router.on("/oauth/revoke", method: method) { await revoke.respond(to: $0, context: $1) }
             router.on("/oauth/introspect", method: method) { await introspect.respond(to: $0, context: $1) }
+            router.on(RouterPath(PushedAuthorizationEndpoint.path), method: method) { await pushedAuthorization.respond(to: $0, context: $1) }
         }
         router.get("/userinfo") { await userInfo.respond(to: $0, context: $1) }
         router.post("/userinfo") { await userInfo.respond(to: $0, context: $1) }

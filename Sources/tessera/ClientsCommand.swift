@@ -29,6 +29,9 @@ struct ClientsCommand: AsyncParsableCommand {
         @Option(name: .customLong("id-token-alg"), help: "id_token signing algorithm: RS256, ES256 or EdDSA.")
         var idTokenAlgorithm = "RS256"
 
+        @Flag(name: .customLong("require-par"), help: "Accept only pushed authorization requests (RFC 9126) at /authorize.")
+        var requiresPushedAuthorization = false
+
         @Flag(help: "Print one JSON object with client_id and client_secret.")
         var json = false
 
@@ -43,7 +46,8 @@ struct ClientsCommand: AsyncParsableCommand {
                 if grants.isEmpty { grants = [GrantType.authorizationCode, GrantType.refreshToken] }
                 if grants == [GrantType.authorizationCode] { grants.append(GrantType.refreshToken) }
                 return ClientRegistration(name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs,
-                                          isPublic: isPublic, grantTypes: grants, idTokenAlgorithm: algorithm)
+                                          isPublic: isPublic, grantTypes: grants, idTokenAlgorithm: algorithm,
+                                          requiresPushedAuthorization: requiresPushedAuthorization)
             }
         }
 

@@ -27,7 +27,12 @@ struct ClientTokenErrorTests {
             try await server.addUser()
             let wrong = Secret("wrong-" + (client.secret?.unredacted ?? ""))
             server.ledger.record(wrong)
-            let oidc = try await server.oidcClient(for: client, authentication: authentication) { $0.clientSecret = wrong }
+            // The token request's refusal: with a push (RFC 9126) the wrong secret would be refused
+            // before the login, as ClientPushedAuthorizationTests pins.
+            let oidc = try await server.oidcClient(for: client, authentication: authentication) {
+                $0.clientSecret = wrong
+                $0.usePushedAuthorization = false
+            }
             let (query, pending) = try await server.login(with: oidc)
             #expect(await thrown(OAuthError.self) { _ = try await oidc.handleCallback(query: query, pending: pending) }?.is(.invalidClient, status: 401) == true)
             server.ledger.expectNoneLogged()

@@ -34,6 +34,19 @@ public struct AuthorizationRequest: Sendable {
         metadata: ProviderMetadata, configuration: ClientConfiguration, scope: Scope? = nil,
         additionalParameters: [(name: String, value: String)] = [], now: Date = Date()
     ) throws(ClientError) -> AuthorizationRequest {
+        let prepared = try prepare(metadata: metadata, configuration: configuration, scope: scope,
+                                   additionalParameters: additionalParameters, now: now)
+        return AuthorizationRequest(url: try url(endpoint: metadata.authorizationEndpoint, parameters: prepared.parameters),
+                                    pending: prepared.pending)
+    }
+
+    /// The request's parameters with fresh secrets, and what to keep until the callback: sent in
+    /// the URL by ``build(metadata:configuration:scope:additionalParameters:now:)``, or pushed
+    /// first (RFC 9126) by ``OIDCClient/authorizationRequest(scope:additionalParameters:)``.
+    static func prepare(
+        metadata: ProviderMetadata, configuration: ClientConfiguration, scope: Scope?,
+        additionalParameters: [(name: String, value: String)], now: Date
+    ) throws(ClientError) -> (parameters: [(name: String, value: String)], pending: PendingAuthorization) {
         if let reserved = additionalParameters.first(where: { reservedParameters.contains($0.name) }) {
             throw ClientError(.invalidConfiguration, "The parameter '\(reserved.name)' is set by the client and cannot be overridden.")
         }
@@ -59,11 +72,15 @@ public struct AuthorizationRequest: Sendable {
             ("code_challenge", pkce.challenge),
             ("code_challenge_method", PKCE.method),
         ] + additionalParameters
-        let endpoint = metadata.authorizationEndpoint
+        return (parameters, pending)
+    }
+
+    /// The authorization endpoint with `parameters` added to its query.
+    static func url(endpoint: String, parameters: [(name: String, value: String)]) throws(ClientError) -> URL {
         let separator = endpoint.contains("?") ? "&" : "?"
         guard let url = URL(string: endpoint + separator + FormURLEncoding.encode(parameters)) else {
             throw ClientError(.invalidConfiguration, "The authorization endpoint is not a URL.", actual: endpoint)
         }
-        return AuthorizationRequest(url: url, pending: pending)
+        return url
     }
 }

@@ -46,6 +46,12 @@ public struct ClientConfiguration: Sendable {
     public var jwksRefetchCooldown: Duration = .seconds(30)
     /// How long a discovery document is reused before it is fetched again.
     public var discoveryMaxAge: Duration = .seconds(24 * 3600)
+    /// Whether the authorization request is pushed to the provider first (RFC 9126) when it
+    /// advertises a `pushed_authorization_request_endpoint`: the parameters then travel
+    /// client-authenticated over the back channel, and the browser's URL carries only `client_id`
+    /// and a single-use `request_uri`, so nobody on the way can read or alter them. On by default;
+    /// `usePushedAuthorization = false` sends every parameter in the URL as before.
+    public var usePushedAuthorization = true
     /// When the callback's RFC 9207 `iss` parameter is checked.
     public var issuerParameter: IssuerParameterCheck = .whenPresentOrAdvertised
 

@@ -4,11 +4,13 @@ import TesseraCore
 /// A POST to the token or revocation endpoint, carrying the client's credentials the configured
 /// way — the one place a client secret leaves its ``Secret``, into a header or a body.
 enum AuthenticatedPost {
-    /// The request for `parameters` (without client credentials) sent to `endpoint`.
+    /// The request for `parameters` (without client credentials) sent to `endpoint`; with
+    /// `formEncoded`, a form body even when the configuration sends JSON (Auth0's token endpoint
+    /// takes JSON, but RFC 9126 §2.1 asks for a form).
     /// - Throws: `.invalidConfiguration` for a secret-based method without a secret, or an
     ///   endpoint that is not a URL.
     static func request(to endpoint: String, parameters: [(name: String, value: String)],
-                        configuration: ClientConfiguration) throws(ClientError) -> TransportRequest {
+                        configuration: ClientConfiguration, formEncoded: Bool = false) throws(ClientError) -> TransportRequest {
         guard let url = URL(string: endpoint) else {
             throw ClientError(.invalidConfiguration, "The endpoint is not a URL.", actual: endpoint)
         }
@@ -28,8 +30,9 @@ enum AuthenticatedPost {
         } else {
             parameters.insert(("client_id", configuration.clientID), at: min(1, parameters.count))
         }
-        let contentType = method.usesJSONBody ? "application/json" : "application/x-www-form-urlencoded"
-        let body = method.usesJSONBody ? jsonObject(parameters) : FormURLEncoding.encode(parameters)
+        let json = method.usesJSONBody && !formEncoded
+        let contentType = json ? "application/json" : "application/x-www-form-urlencoded"
+        let body = json ? jsonObject(parameters) : FormURLEncoding.encode(parameters)
         return TransportRequest(
             method: .post, url: url,
             headers: [("Content-Type", contentType), ("Accept", "application/json")],

@@ -9,6 +9,8 @@ public struct ClientRegistration: Sendable {
     public var isPublic: Bool
     public var grantTypes: [GrantType]
     public var idTokenAlgorithm: SigningAlgorithm
+    /// `--require-par`: `/authorize` takes only pushed authorization requests (RFC 9126) from it.
+    public var requiresPushedAuthorization: Bool
 
     public init(
         name: String,
@@ -16,7 +18,8 @@ public struct ClientRegistration: Sendable {
         postLogoutRedirectURIs: [String] = [],
         isPublic: Bool = false,
         grantTypes: [GrantType] = [.authorizationCode, .refreshToken],
-        idTokenAlgorithm: SigningAlgorithm = .rs256
+        idTokenAlgorithm: SigningAlgorithm = .rs256,
+        requiresPushedAuthorization: Bool = false
     ) {
         self.name = name
         self.redirectURIs = redirectURIs
@@ -24,6 +27,7 @@ public struct ClientRegistration: Sendable {
         self.isPublic = isPublic
         self.grantTypes = grantTypes
         self.idTokenAlgorithm = idTokenAlgorithm
+        self.requiresPushedAuthorization = requiresPushedAuthorization
     }
 
     /// Checks the registration before anything is written.

@@ -11,6 +11,8 @@ import TesseraCore
 /// never shows a page: it answers `login_required` instead (OpenID Connect Core §3.1.2.6).
 struct AuthorizeEndpoint: Sendable {
     let flow: AuthorizationFlow
+    /// Turns a pushed request's `request_uri` into its parameters first (RFC 9126 §4).
+    let pushedRequests: PushedRequestResolution
 
     func respond(to request: Request, context: some RequestContext) async -> Response {
         do {
@@ -20,7 +22,7 @@ struct AuthorizeEndpoint: Sendable {
             case .refused(let response): return response
             }
             let authorization: AuthorizationRequest
-            switch try await flow.validate(query: query) {
+            switch try await pushedRequests.validate(query: query, flow: flow) {
             case .valid(let valid): authorization = valid
             case .answered(let response): return response
             }

@@ -36,7 +36,9 @@ struct DiscoveryEndpoint: Sendable {
             requestURIParameterSupported: false,
             acrValuesSupported: [AuthenticationLevel.acr],
             displayValuesSupported: AuthorizationContext.displayValues,
-            uiLocalesSupported: ["en"]
+            uiLocalesSupported: ["en"],
+            pushedAuthorizationRequestEndpoint: configuration.url(PushedAuthorizationEndpoint.path),
+            requirePushedAuthorizationRequests: false
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]

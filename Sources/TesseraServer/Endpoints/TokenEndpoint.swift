@@ -12,14 +12,7 @@ struct TokenEndpoint: Sendable {
     let maxBodyBytes: Int
 
     func respond(to request: Request, context: some RequestContext) async -> Response {
-        guard request.method == .post else {
-            return OAuthError(.invalidRequest, "The token endpoint accepts only POST.", status: 405)
-                .response().with(header: .allow, "POST")
-        }
-        // Credentials in a URL end up in logs and histories (RFC 6749 §2.3.1): refuse them unread.
-        guard request.uri.query?.isEmpty ?? true else {
-            return OAuthError(.invalidRequest, "Send the parameters in the request body, never in the URL.").response()
-        }
+        if let refusal = BackChannelPost.refusal(of: request, endpoint: "token endpoint") { return refusal }
         var triedBasic = false
         do {
             let parameters = try await OAuthRequestBody.parameters(of: request, limit: maxBodyBytes)

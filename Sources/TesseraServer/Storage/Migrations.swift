@@ -165,6 +165,25 @@ enum Migrations {
             // so every id_token and userinfo answer under it honours it.
             "ALTER TABLE grants ADD COLUMN claims TEXT",
         ]),
+        Step(version: 13, statements: [
+            // Pushed authorization requests (RFC 9126), keyed by the SHA-256 of their request_uri:
+            // a bearer reference, stored like codes. `used_at` makes each one single-use.
+            """
+            CREATE TABLE pushed_requests (
+                reference_hash TEXT PRIMARY KEY,
+                client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+                parameters TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                used_at BIGINT
+            )
+            """,
+            "CREATE INDEX pushed_requests_expires_at ON pushed_requests (expires_at)",
+        ]),
+        Step(version: 14, statements: [
+            // `tessera clients add --require-par`: the client's /authorize takes only pushed requests.
+            "ALTER TABLE clients ADD COLUMN require_pushed_authorization INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns

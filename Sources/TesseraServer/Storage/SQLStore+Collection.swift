@@ -7,20 +7,24 @@ public struct CollectedRows: Sendable, Equatable, CustomStringConvertible {
     public var grants: Int
     public var sessions: Int
     public var loginFailures: Int
+    public var pushedRequests: Int
 
-    public init(accessTokens: Int = 0, refreshTokens: Int = 0, grants: Int = 0, sessions: Int = 0, loginFailures: Int = 0) {
+    public init(accessTokens: Int = 0, refreshTokens: Int = 0, grants: Int = 0, sessions: Int = 0, loginFailures: Int = 0,
+                pushedRequests: Int = 0) {
         self.accessTokens = accessTokens
         self.refreshTokens = refreshTokens
         self.grants = grants
         self.sessions = sessions
         self.loginFailures = loginFailures
+        self.pushedRequests = pushedRequests
     }
 
-    public var total: Int { accessTokens + refreshTokens + grants + sessions + loginFailures }
+    public var total: Int { accessTokens + refreshTokens + grants + sessions + loginFailures + pushedRequests }
 
     public var description: String {
         "\(total) expired rows removed (\(accessTokens) access tokens, \(refreshTokens) refresh tokens, "
-            + "\(grants) grants and codes, \(sessions) login sessions, \(loginFailures) login-failure counts)"
+            + "\(grants) grants and codes, \(sessions) login sessions, \(loginFailures) login-failure counts, "
+            + "\(pushedRequests) pushed authorization requests)"
     }
 }
 
@@ -39,9 +43,10 @@ extension SQLStore {
         Collectable(table: "refresh_tokens", key: "token_hash", count: \.refreshTokens),
         Collectable(table: "grants", key: "id", count: \.grants),
         Collectable(table: "login_sessions", key: "id_hash", count: \.sessions),
+        Collectable(table: "pushed_requests", key: "reference_hash", count: \.pushedRequests),
     ]
 
-    /// Deletes what expired before `now` — tokens, grants (with their codes) and login sessions —
+    /// Deletes what expired before `now` — tokens, grants (with their codes), login sessions and pushed requests —
     /// in short transactions of at most `batchSize` rows, each found through its `expires_at`
     /// index, so that writers on the hot path wait on no long lock. (The outer `expires_at`
     /// condition, redundant in logic, lets PostgreSQL scan that index rather than the table.)

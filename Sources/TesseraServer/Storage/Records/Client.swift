@@ -13,6 +13,8 @@ public struct Client: Sendable, Equatable {
     public var grantTypes: [GrantType]
     /// The id_token signing algorithm: RS256 (default, as Auth0), ES256 or EdDSA.
     public var idTokenAlgorithm: String
+    /// Whether `/authorize` takes only pushed requests from it (RFC 9126 §6, `--require-par`).
+    public var requiresPushedAuthorization: Bool
 
     public init(
         id: String,
@@ -21,7 +23,8 @@ public struct Client: Sendable, Equatable {
         redirectURIs: [String],
         postLogoutRedirectURIs: [String] = [],
         grantTypes: [GrantType],
-        idTokenAlgorithm: String = "RS256"
+        idTokenAlgorithm: String = "RS256",
+        requiresPushedAuthorization: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -30,6 +33,7 @@ public struct Client: Sendable, Equatable {
         self.postLogoutRedirectURIs = postLogoutRedirectURIs
         self.grantTypes = grantTypes
         self.idTokenAlgorithm = idTokenAlgorithm
+        self.requiresPushedAuthorization = requiresPushedAuthorization
     }
 
     /// A public client cannot keep a secret, so it authenticates with `none` and must use PKCE.
