@@ -25,6 +25,10 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
     public var promptValuesSupported: [String]?
     public var authorizationResponseIssParameterSupported: Bool?
     public var requestParameterSupported: Bool?
+    /// OpenID Connect Back-Channel Logout 1.0 §2.1: the provider POSTs logout tokens to clients,
+    /// with `sid` in them. Not in the initializer: set them on a built value.
+    public var backchannelLogoutSupported: Bool?
+    public var backchannelLogoutSessionSupported: Bool?
 
     public init(
         issuer: String,
@@ -97,5 +101,7 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         case promptValuesSupported = "prompt_values_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case requestParameterSupported = "request_parameter_supported"
+        case backchannelLogoutSupported = "backchannel_logout_supported"
+        case backchannelLogoutSessionSupported = "backchannel_logout_session_supported"
     }
 }

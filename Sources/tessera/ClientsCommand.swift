@@ -6,7 +6,7 @@ import TesseraServer
 /// `tessera clients add`: registers an application.
 struct ClientsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "clients", abstract: "Manage applications (OAuth clients).",
-                                                    subcommands: [Add.self])
+                                                    subcommands: [Add.self, Update.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an application and print its credentials.")
@@ -29,6 +29,14 @@ struct ClientsCommand: AsyncParsableCommand {
         @Option(name: .customLong("id-token-alg"), help: "id_token signing algorithm: RS256, ES256 or EdDSA.")
         var idTokenAlgorithm = "RS256"
 
+        @Option(name: .customLong("backchannel-logout-uri"),
+                help: "Where logout tokens are POSTed when the user's session ends (https, or http on loopback).")
+        var backchannelLogoutURI: String?
+
+        @Option(name: .customLong("backchannel-logout-session-required"),
+                help: "The client's backchannel_logout_session_required (true or false); sid is always sent.")
+        var backchannelLogoutSessionRequired = true
+
         @Flag(help: "Print one JSON object with client_id and client_secret.")
         var json = false
 
@@ -42,8 +50,11 @@ struct ClientsCommand: AsyncParsableCommand {
                 var grants = grantTypes.map { GrantType($0) }
                 if grants.isEmpty { grants = [GrantType.authorizationCode, GrantType.refreshToken] }
                 if grants == [GrantType.authorizationCode] { grants.append(GrantType.refreshToken) }
-                return ClientRegistration(name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs,
-                                          isPublic: isPublic, grantTypes: grants, idTokenAlgorithm: algorithm)
+                var registration = ClientRegistration(name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs,
+                                                      isPublic: isPublic, grantTypes: grants, idTokenAlgorithm: algorithm)
+                registration.backchannelLogoutURI = backchannelLogoutURI
+                registration.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired
+                return registration
             }
         }
 

@@ -26,7 +26,9 @@ public struct Administration: Sendable {
             redirectURIs: registration.redirectURIs,
             postLogoutRedirectURIs: registration.postLogoutRedirectURIs,
             grantTypes: registration.grantTypes,
-            idTokenAlgorithm: registration.idTokenAlgorithm.rawValue
+            idTokenAlgorithm: registration.idTokenAlgorithm.rawValue,
+            backchannelLogoutURI: registration.backchannelLogoutURI,
+            backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired
         )
         try await store.insert(client, at: clock.now())
         return RegisteredClient(client: client, secret: secret)

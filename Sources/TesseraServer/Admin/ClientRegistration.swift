@@ -9,6 +9,9 @@ public struct ClientRegistration: Sendable {
     public var isPublic: Bool
     public var grantTypes: [GrantType]
     public var idTokenAlgorithm: SigningAlgorithm
+    /// Where logout tokens are sent (OpenID Connect Back-Channel Logout 1.0); see ``BackchannelLogoutURI``.
+    public var backchannelLogoutURI: String?
+    public var backchannelLogoutSessionRequired: Bool = true
 
     public init(
         name: String,
@@ -39,6 +42,9 @@ public struct ClientRegistration: Sendable {
         }
         for uri in redirectURIs + postLogoutRedirectURIs {
             try Self.validate(redirectURI: uri)
+        }
+        if let backchannelLogoutURI {
+            try BackchannelLogoutURI.validate(backchannelLogoutURI)
         }
         let known: Set<GrantType> = [.authorizationCode, .refreshToken, .clientCredentials]
         if let unknown = grantTypes.first(where: { !known.contains($0) }) {

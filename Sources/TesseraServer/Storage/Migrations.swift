@@ -153,6 +153,30 @@ enum Migrations {
             // Marks on the database as a whole; 'demo': `tessera demo` created it (SQLStore+DemoMark).
             "CREATE TABLE installation_marks (name TEXT PRIMARY KEY, created_at BIGINT NOT NULL)",
         ]),
+        Step(version: 11, statements: [
+            // OpenID Connect Back-Channel Logout 1.0 §2.2: where a client receives logout tokens,
+            // and whether it wants `sid` in them (Tessera always sends it).
+            "ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT",
+            "ALTER TABLE clients ADD COLUMN backchannel_logout_session_required INTEGER NOT NULL DEFAULT 1",
+        ]),
+        Step(version: 12, statements: [
+            // Logout tokens still to deliver (Events/BackchannelLogoutDelivery): written in the
+            // transaction that ends the session, claimed by one node at a time through
+            // `leased_until`, deleted once delivered or given up.
+            """
+            CREATE TABLE backchannel_logouts (
+                id TEXT PRIMARY KEY,
+                client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+                subject TEXT NOT NULL,
+                sid TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                leased_until BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX backchannel_logouts_next_attempt_at ON backchannel_logouts (next_attempt_at)",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns

@@ -6,7 +6,8 @@ extension SQLStore: ClientStore {
     public func client(id: String) async throws -> Client? {
         try await engine.read { database in
             try await database.raw("""
-                SELECT id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg
+                SELECT id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg,
+                       backchannel_logout_uri, backchannel_logout_session_required
                 FROM clients WHERE id = \(bind: id)
                 """).first().map(Client.init(row:))
         }
@@ -18,9 +19,11 @@ extension SQLStore: ClientStore {
         let grantTypes = client.grantTypes.map(\.rawValue).joined(separator: " ")
         try await engine.transaction { database in
             try await database.raw("""
-                INSERT INTO clients (id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg, created_at)
+                INSERT INTO clients (id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg, created_at,
+                                     backchannel_logout_uri, backchannel_logout_session_required)
                 VALUES (\(bind: client.id), \(bind: client.name), \(bind: client.secretHash), \(bind: String(decoding: redirectURIs, as: UTF8.self)),
-                        \(bind: String(decoding: postLogoutURIs, as: UTF8.self)), \(bind: grantTypes), \(bind: client.idTokenAlgorithm), \(bind: now))
+                        \(bind: String(decoding: postLogoutURIs, as: UTF8.self)), \(bind: grantTypes), \(bind: client.idTokenAlgorithm), \(bind: now),
+                        \(bind: client.backchannelLogoutURI), \(bind: client.backchannelLogoutSessionRequired ? 1 : 0))
                 """).run()
         }
     }
@@ -36,7 +39,9 @@ extension Client {
             redirectURIs: try decoder.decode([String].self, from: Data(try row.value("redirect_uris", as: String.self).utf8)),
             postLogoutRedirectURIs: try decoder.decode([String].self, from: Data(try row.value("post_logout_redirect_uris", as: String.self).utf8)),
             grantTypes: try row.value("grant_types", as: String.self).split(separator: " ").map { GrantType(String($0)) },
-            idTokenAlgorithm: try row.value("id_token_alg")
+            idTokenAlgorithm: try row.value("id_token_alg"),
+            backchannelLogoutURI: try row.optional("backchannel_logout_uri"),
+            backchannelLogoutSessionRequired: try row.value("backchannel_logout_session_required", as: Int.self) != 0
         )
     }
 }

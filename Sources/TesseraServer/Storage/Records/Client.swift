@@ -13,6 +13,11 @@ public struct Client: Sendable, Equatable {
     public var grantTypes: [GrantType]
     /// The id_token signing algorithm: RS256 (default, as Auth0), ES256 or EdDSA.
     public var idTokenAlgorithm: String
+    /// Where logout tokens are POSTed when a session this client had tokens in ends
+    /// (OpenID Connect Back-Channel Logout 1.0 §2.2); `nil`: the client is not told.
+    public var backchannelLogoutURI: String?
+    /// The client's `backchannel_logout_session_required`; Tessera sends `sid` either way.
+    public var backchannelLogoutSessionRequired: Bool = true
 
     public init(
         id: String,
@@ -21,7 +26,9 @@ public struct Client: Sendable, Equatable {
         redirectURIs: [String],
         postLogoutRedirectURIs: [String] = [],
         grantTypes: [GrantType],
-        idTokenAlgorithm: String = "RS256"
+        idTokenAlgorithm: String = "RS256",
+        backchannelLogoutURI: String? = nil,
+        backchannelLogoutSessionRequired: Bool = true
     ) {
         self.id = id
         self.name = name
@@ -30,6 +37,8 @@ public struct Client: Sendable, Equatable {
         self.postLogoutRedirectURIs = postLogoutRedirectURIs
         self.grantTypes = grantTypes
         self.idTokenAlgorithm = idTokenAlgorithm
+        self.backchannelLogoutURI = backchannelLogoutURI
+        self.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired
     }
 
     /// A public client cannot keep a secret, so it authenticates with `none` and must use PKCE.
