@@ -29,13 +29,7 @@ struct ClientsCommand: AsyncParsableCommand {
         @Option(name: .customLong("id-token-alg"), help: "id_token signing algorithm: RS256, ES256 or EdDSA.")
         var idTokenAlgorithm = "RS256"
 
-        @Option(name: .customLong("backchannel-logout-uri"),
-                help: "Where logout tokens are POSTed when the user's session ends (https, or http on loopback).")
-        var backchannelLogoutURI: String?
-
-        @Option(name: .customLong("backchannel-logout-session-required"),
-                help: "The client's backchannel_logout_session_required (true or false); sid is always sent.")
-        var backchannelLogoutSessionRequired = true
+        @OptionGroup var backchannelLogout: BackchannelLogoutOptions
 
         @Flag(help: "Print one JSON object with client_id and client_secret.")
         var json = false
@@ -52,8 +46,8 @@ struct ClientsCommand: AsyncParsableCommand {
                 if grants == [GrantType.authorizationCode] { grants.append(GrantType.refreshToken) }
                 var registration = ClientRegistration(name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs,
                                                       isPublic: isPublic, grantTypes: grants, idTokenAlgorithm: algorithm)
-                registration.backchannelLogoutURI = backchannelLogoutURI
-                registration.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired
+                registration.backchannelLogoutURI = backchannelLogout.uri
+                registration.backchannelLogoutSessionRequired = backchannelLogout.sessionRequired
                 return registration
             }
         }

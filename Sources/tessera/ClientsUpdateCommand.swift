@@ -12,13 +12,7 @@ extension ClientsCommand {
         @Argument(help: "The client_id of the application.")
         var clientID: String
 
-        @Option(name: .customLong("backchannel-logout-uri"),
-                help: "Where logout tokens are POSTed when the user's session ends (https, or http on loopback).")
-        var backchannelLogoutURI: String?
-
-        @Option(name: .customLong("backchannel-logout-session-required"),
-                help: "The client's backchannel_logout_session_required (true or false); sid is always sent.")
-        var backchannelLogoutSessionRequired = true
+        @OptionGroup var backchannelLogout: BackchannelLogoutOptions
 
         @Flag(name: .customLong("no-backchannel-logout"), help: "Stop sending logout tokens to this application.")
         var noBackchannelLogout = false
@@ -26,7 +20,7 @@ extension ClientsCommand {
         @OptionGroup var options: ProviderOptions
 
         mutating func validate() throws {
-            switch (backchannelLogoutURI, noBackchannelLogout) {
+            switch (backchannelLogout.uri, noBackchannelLogout) {
             case (nil, false): throw ValidationError("nothing to change: give --backchannel-logout-uri URI or --no-backchannel-logout")
             case (.some, true): throw ValidationError("--backchannel-logout-uri and --no-backchannel-logout contradict each other")
             case (let uri?, false):
@@ -41,10 +35,21 @@ extension ClientsCommand {
 
         func run() async throws {
             try await options.withProvider {
-                try await $0.administration.setBackchannelLogout(clientID: clientID, uri: backchannelLogoutURI,
-                                                                 sessionRequired: backchannelLogoutSessionRequired)
+                try await $0.administration.setBackchannelLogout(clientID: clientID, uri: backchannelLogout.uri,
+                                                                 sessionRequired: backchannelLogout.sessionRequired)
             }
-            print(backchannelLogoutURI.map { "back-channel logout URI of \(clientID): \($0)" } ?? "back-channel logout off for \(clientID)")
+            print(backchannelLogout.uri.map { "back-channel logout URI of \(clientID): \($0)" } ?? "back-channel logout off for \(clientID)")
         }
     }
+}
+
+/// The back-channel logout flags `clients add` and `clients update` share.
+struct BackchannelLogoutOptions: ParsableArguments {
+    @Option(name: .customLong("backchannel-logout-uri"),
+            help: "Where logout tokens are POSTed when the user's session ends (https, or http on loopback).")
+    var uri: String?
+
+    @Option(name: .customLong("backchannel-logout-session-required"),
+            help: "The client's backchannel_logout_session_required (true or false); sid is always sent.")
+    var sessionRequired = true
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import NIOHTTP1
 import Testing
 import TesseraCore
@@ -24,6 +25,22 @@ struct BackchannelLogoutTests {
         return client
     }
 
+    /// Runs `body` with a receiver answering `status`, a server delivering to it at once, a user,
+    /// and a client registered with the receiver's URI; stops them all afterwards.
+    static func withClient(
+        _ engine: TestEngine, status: HTTPResponse.Status = .ok, idTokenAlgorithm: SigningAlgorithm = .rs256,
+        configure: (inout ProviderConfiguration) -> Void = { _ in },
+        _ body: (TestServer, LogoutTokenReceiver, TestServer.RegisteredClient) async throws -> Void
+    ) async throws {
+        let receiver = try await LogoutTokenReceiver.start(status: status)
+        try await using(receiver, stop: { await $0.stop() }) { receiver in
+            try await TestServer.with(engine, configure: { fastDelivery(&$0); configure(&$0) }) { server in
+                try await server.addUser()
+                try await body(server, receiver, try await addClient(server, receiver: receiver.url, idTokenAlgorithm: idTokenAlgorithm))
+            }
+        }
+    }
+
     /// The token response of a code `browser` got for `client` (logging in unless it has a session).
     static func tokens(_ server: TestServer, _ browser: Browser, client: TestServer.RegisteredClient) async throws -> (code: Secret, json: [String: Any]) {
         let query = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
@@ -43,8 +60,7 @@ struct BackchannelLogoutTests {
           arguments: TestEngine.all)
     func rpInitiatedLogout(engine: TestEngine) async throws {
         let receiver = try await LogoutTokenReceiver.start()
-        defer { Task { await receiver.stop() } }
-        try await TestServer.with(engine, configure: Self.fastDelivery) { server in
+        try await using(receiver, stop: { await $0.stop() }) { receiver in try await TestServer.with(engine, configure: Self.fastDelivery) { server in
             try await server.addUser()
             let first = try await Self.addClient(server, receiver: receiver.url)
             let second = try await Self.addClient(server, receiver: receiver.url)
@@ -73,17 +89,13 @@ struct BackchannelLogoutTests {
             #expect(audiences.sorted() == [first.id, second.id].sorted())
             try await eventually("delivered rows are deleted") { try await server.provider.store.pendingBackchannelLogoutCount() == 0 }
             #expect(receiver.tokens.count == 2, "one token per client, none for the client without a URI")
-        }
+        } }
     }
 
     @Test("Back-Channel Logout §2.4: the logout token has typ logout+jwt, events, sid, sub and no nonce, signed as the client's id_tokens (/v2/logout)",
           arguments: TestEngine.all)
     func logoutTokenShape(engine: TestEngine) async throws {
-        let receiver = try await LogoutTokenReceiver.start()
-        defer { Task { await receiver.stop() } }
-        try await TestServer.with(engine, configure: Self.fastDelivery) { server in
-            try await server.addUser()
-            let client = try await Self.addClient(server, receiver: receiver.url, idTokenAlgorithm: .es256)
+        try await Self.withClient(engine, idTokenAlgorithm: .es256) { server, receiver, client in
             let browser = Browser()
             let (_, json) = try await Self.tokens(server, browser, client: client)
             let session = try await Self.session(of: json, server)
@@ -112,11 +124,7 @@ struct BackchannelLogoutTests {
 
     @Test("oidcc-codereuse: code reuse revokes the grant and ends the session at the RP with a logout token", arguments: TestEngine.all)
     func codeReuse(engine: TestEngine) async throws {
-        let receiver = try await LogoutTokenReceiver.start()
-        defer { Task { await receiver.stop() } }
-        try await TestServer.with(engine, configure: Self.fastDelivery) { server in
-            try await server.addUser()
-            let client = try await Self.addClient(server, receiver: receiver.url)
+        try await Self.withClient(engine) { server, receiver, client in
             let (code, json) = try await Self.tokens(server, Browser(), client: client)
             let session = try await Self.session(of: json, server)
             let again = try await server.exchange(code, client: client)
@@ -130,11 +138,7 @@ struct BackchannelLogoutTests {
 
     @Test("RFC 9700 §4.14.2: refresh-token reuse revokes the family and sends a logout token", arguments: TestEngine.all)
     func refreshReuse(engine: TestEngine) async throws {
-        let receiver = try await LogoutTokenReceiver.start()
-        defer { Task { await receiver.stop() } }
-        try await TestServer.with(engine, configure: Self.fastDelivery) { server in
-            try await server.addUser()
-            let client = try await Self.addClient(server, receiver: receiver.url)
+        try await Self.withClient(engine) { server, receiver, client in
             let (_, json) = try await Self.tokens(server, Browser(), client: client)
             let refreshToken = try #require(json["refresh_token"] as? String)
             #expect(try await server.refresh(refreshToken, client: client).status == 200)
@@ -148,11 +152,7 @@ struct BackchannelLogoutTests {
 
     @Test("RFC 7009: revoking the refresh token at /oauth/revoke sends its client a logout token, once", arguments: TestEngine.all)
     func revocation(engine: TestEngine) async throws {
-        let receiver = try await LogoutTokenReceiver.start()
-        defer { Task { await receiver.stop() } }
-        try await TestServer.with(engine, configure: Self.fastDelivery) { server in
-            try await server.addUser()
-            let client = try await Self.addClient(server, receiver: receiver.url)
+        try await Self.withClient(engine) { server, receiver, client in
             let (_, json) = try await Self.tokens(server, Browser(), client: client)
             let refreshToken = try #require(json["refresh_token"] as? String)
             let form = formBody([("token", refreshToken)])
@@ -172,14 +172,7 @@ struct BackchannelLogoutTests {
     @Test("Back-Channel Logout §2.8: a failing endpoint gets bounded retries, then is given up with a warning (never an error, never the token)",
           arguments: TestEngine.all)
     func boundedRetries(engine: TestEngine) async throws {
-        let receiver = try await LogoutTokenReceiver.start(status: .internalServerError)
-        defer { Task { await receiver.stop() } }
-        try await TestServer.with(engine, configure: { configuration in
-            Self.fastDelivery(&configuration)
-            configuration.backchannelLogout.maxAttempts = 3
-        }) { server in
-            try await server.addUser()
-            let client = try await Self.addClient(server, receiver: receiver.url)
+        try await Self.withClient(engine, status: .internalServerError, configure: { $0.backchannelLogout.maxAttempts = 3 }) { server, receiver, client in
             let (code, _) = try await Self.tokens(server, Browser(), client: client)
             _ = try await server.exchange(code, client: client)
             try await eventually("the logout token is given up") {
@@ -219,10 +212,10 @@ struct BackchannelLogoutTests {
             await first.stop()
 
             let receiver = try await LogoutTokenReceiver.start(port: port)
-            defer { Task { await receiver.stop() } }
             clock.advance(by: 7200)
             let second = try await TestServer.start(engine, database: database, clock: clock, configure: Self.fastDelivery)
-            try await using(second, stop: { await $0.stop() }) { second in
+            try await using((second, receiver), stop: { await $0.0.stop(); await $0.1.stop() }) { running in
+                let (second, receiver) = running
                 let claims = try await second.verifyLogoutToken(try #require(try await receiver.waitForTokens(1).first)).claims
                 #expect(claims.aud == client.id)
                 try await eventually("the queue is empty") { try await second.provider.store.pendingBackchannelLogoutCount() == 0 }

@@ -111,15 +111,21 @@ public enum IDTokenValidator {
         }
     }
 
+    /// `iss` is the provider's, exactly, and `aud` contains this client.
+    static func checkIssuerAndAudience(issuer: String, audience: [String], expectations: IDTokenExpectations,
+                                       kind: SignedTokenKind) throws(ClientError) {
+        guard issuer == expectations.issuer else {
+            throw ClientError(.invalidIssuer, "The \(kind.name) was issued by someone else.", expected: expectations.issuer, actual: issuer)
+        }
+        guard audience.contains(expectations.clientID) else {
+            throw ClientError(.invalidAudience, "The \(kind.name) is not meant for this client.",
+                              expected: expectations.clientID, actual: audience.joined(separator: " "))
+        }
+    }
+
     static func checkClaims(_ claims: IDTokenClaims, algorithm: String, expectations: IDTokenExpectations,
                             now: Date) throws(ClientError) {
-        guard claims.issuer == expectations.issuer else {
-            throw ClientError(.invalidIssuer, "The id_token was issued by someone else.", expected: expectations.issuer, actual: claims.issuer)
-        }
-        guard claims.audience.contains(expectations.clientID) else {
-            throw ClientError(.invalidAudience, "The id_token is not meant for this client.",
-                              expected: expectations.clientID, actual: claims.audience.joined(separator: " "))
-        }
+        try checkIssuerAndAudience(issuer: claims.issuer, audience: claims.audience, expectations: expectations, kind: .idToken)
         if claims.audience.count > 1 || claims.authorizedParty != nil {
             guard claims.authorizedParty == expectations.clientID else {
                 throw ClientError(.invalidAuthorizedParty, "The id_token was issued to another client (azp).",

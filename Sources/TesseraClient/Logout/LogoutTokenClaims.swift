@@ -53,12 +53,7 @@ extension LogoutTokenClaims: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let audience: [String]
-        if let single = try? container.decode(String.self, forKey: .audience) {
-            audience = [single]
-        } else {
-            audience = try container.decode([String].self, forKey: .audience)
-        }
+        let audience = try container.decodeAudience(forKey: .audience)
         let events = try container.decode([String: JSONObject].self, forKey: .events)
         self.init(
             issuer: try container.decode(String.self, forKey: .issuer),

@@ -35,13 +35,8 @@ public enum LogoutTokenValidator {
 
     static func checkClaims(_ claims: LogoutTokenClaims, expectations: IDTokenExpectations, maxAge: Duration,
                             now: Date) throws(ClientError) {
-        guard claims.issuer == expectations.issuer else {
-            throw ClientError(.invalidIssuer, "The logout token was issued by someone else.", expected: expectations.issuer, actual: claims.issuer)
-        }
-        guard claims.audience.contains(expectations.clientID) else {
-            throw ClientError(.invalidAudience, "The logout token is not meant for this client.",
-                              expected: expectations.clientID, actual: claims.audience.joined(separator: " "))
-        }
+        try IDTokenValidator.checkIssuerAndAudience(issuer: claims.issuer, audience: claims.audience, expectations: expectations,
+                                                    kind: .logoutToken)
         guard claims.issuedAt <= now.adding(expectations.clockSkew) else {
             throw ClientError(.issuedInFuture, "The logout token was issued in the future.",
                               expected: "iat before \(Int(now.timeIntervalSince1970))", actual: "\(Int(claims.issuedAt.timeIntervalSince1970))")

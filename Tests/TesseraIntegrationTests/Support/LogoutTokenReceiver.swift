@@ -83,13 +83,6 @@ struct ReceivedLogoutToken: JWTPayload {
 extension ProviderUnderTest {
     /// Verifies a logout token against the server's JWKS; returns its claims and header.
     func verifyLogoutToken(_ token: String) async throws -> (claims: ReceivedLogoutToken, header: [String: Any]) {
-        let jwks = try await send(.GET, url("/.well-known/jwks.json"))
-        let keys = JWTKeyCollection()
-        try await keys.add(jwksJSON: jwks.body)
-        let claims = try await keys.verify(token, as: ReceivedLogoutToken.self)
-        let headerPart = try #require(token.split(separator: ".").first)
-        let headerBytes = try #require(Base64URL.decode(String(headerPart)))
-        let header = try #require(try JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any])
-        return (claims, header)
+        try await verifyJWT(token, as: ReceivedLogoutToken.self)
     }
 }
