@@ -70,8 +70,10 @@ public actor MemoryOIDCSessionStore: OIDCSessionStore {
     }
 
     /// Removes the sessions a logout token ends, by a scan of every session: back-channel logouts
-    /// are rare beside requests, so no index is kept up on every save.
-    public func removeSessions(endedBy logout: LogoutTokenClaims) -> Int {
+    /// are rare beside requests, so no index is kept up on every save. Declared `async throws`, as
+    /// the requirement is, so that it — not the protocol's unsupported default — is what a caller
+    /// holding a `MemoryOIDCSessionStore` gets.
+    public func removeSessions(endedBy logout: LogoutTokenClaims) async throws -> Int {
         let ended = sessions.filter { $0.value.session.isEnded(by: logout) }.map(\.key)
         for idHash in ended { remove(idHash: idHash) }
         return ended.count
