@@ -34,6 +34,10 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
     public var pushedAuthorizationRequestEndpoint: String?
     /// Whether every client must push (RFC 9126 §5); a provider may still require it per client.
     public var requirePushedAuthorizationRequests: Bool?
+    /// OpenID Connect Back-Channel Logout 1.0 §2.1: the provider POSTs logout tokens to clients,
+    /// with `sid` in them. Not in the initializer: set them on a built value.
+    public var backchannelLogoutSupported: Bool?
+    public var backchannelLogoutSessionSupported: Bool?
 
     public init(
         issuer: String,
@@ -127,5 +131,7 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         case uiLocalesSupported = "ui_locales_supported"
         case pushedAuthorizationRequestEndpoint = "pushed_authorization_request_endpoint"
         case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
+        case backchannelLogoutSupported = "backchannel_logout_supported"
+        case backchannelLogoutSessionSupported = "backchannel_logout_session_supported"
     }
 }

@@ -52,7 +52,8 @@ public struct OIDCLogin<Context: OIDCRequestContext>: Sendable {
         RequireLoginMiddleware(session: sessionMiddleware)
     }
 
-    /// `GET /login`, `GET /callback` (the redirect URI's path), `GET` and `POST /logout`.
+    /// `GET /login`, `GET /callback` (the redirect URI's path), `GET` and `POST /logout`, and
+    /// `POST /backchannel-logout` (see ``BackchannelLogoutRoute``).
     public var routes: RouteCollection<Context> {
         let login = LoginRoute(sessions: sessions)
         let callback = CallbackRoute(sessions: sessions)
@@ -62,6 +63,8 @@ public struct OIDCLogin<Context: OIDCRequestContext>: Sendable {
         routes.get(RouterPath(callbackPath)) { await callback.respond(to: $0, context: $1) }
         routes.get(RouterPath(configuration.logoutPath)) { logout.confirm($0, context: $1) }
         routes.post(RouterPath(configuration.logoutPath)) { await logout.respond(to: $0, context: $1) }
+        let backchannelLogout = BackchannelLogoutRoute(sessions: sessions)
+        routes.post(RouterPath(configuration.backchannelLogoutPath)) { await backchannelLogout.respond(to: $0, context: $1) }
         return routes
     }
 }

@@ -24,6 +24,9 @@ public struct OIDCLoginConfiguration: Sendable {
     /// The route that logs out: `POST /logout` (`GET` shows a button that posts, so a link on
     /// another site cannot log the user out).
     public var logoutPath = "/logout"
+    /// Where the provider POSTs logout tokens (OpenID Connect Back-Channel Logout 1.0): register
+    /// this app's URL of it as the client's `backchannel_logout_uri`.
+    public var backchannelLogoutPath = "/backchannel-logout"
     /// Where a finished login goes when it was not started with a `return_to`.
     public var afterLoginPath = "/"
     /// Where logout ends when the provider has no end-session endpoint.

@@ -65,11 +65,13 @@ public struct Provider: Sendable {
     }
 
     /// Background work a running server needs: rotating keys on schedule, picking up keys
-    /// rotated by other processes within ``ProviderConfiguration/keyReloadInterval``, and deleting
-    /// expired rows.
+    /// rotated by other processes within ``ProviderConfiguration/keyReloadInterval``, deleting
+    /// expired rows, and delivering back-channel logout tokens.
     public var services: [any Service] {
         let (keyRing, store, clock) = (self.keyRing, self.store, self.clock)
         let rotationAge = configuration.keyRotationDays.map { $0 * 86_400 }
+        let backchannelLogout = BackchannelLogoutDelivery(store: store, keyRing: keyRing, issuer: configuration.issuer,
+                                                          policy: configuration.backchannelLogout, clock: clock)
         return [
             PeriodicService(name: "signing key reload", interval: configuration.keyReloadInterval) { _ in
                 if let rotationAge {
@@ -80,6 +82,9 @@ public struct Provider: Sendable {
             PeriodicService(name: "expired row collection", interval: configuration.collectionInterval) { logger in
                 let removed = try await store.collectExpired(at: clock.now())
                 if removed.total > 0 { logger.info("\(removed)") }
+            },
+            PeriodicService(name: "back-channel logout delivery", interval: configuration.backchannelLogout.pollInterval) { logger in
+                try await backchannelLogout.deliverDue(logger: logger)
             },
         ]
     }

@@ -6,7 +6,7 @@ import TesseraServer
 /// `tessera clients add`: registers an application.
 struct ClientsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "clients", abstract: "Manage applications (OAuth clients).",
-                                                    subcommands: [Add.self])
+                                                    subcommands: [Add.self, Update.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an application and print its credentials.")
@@ -32,6 +32,8 @@ struct ClientsCommand: AsyncParsableCommand {
         @Flag(name: .customLong("require-par"), help: "Accept only pushed authorization requests (RFC 9126) at /authorize.")
         var requiresPushedAuthorization = false
 
+        @OptionGroup var backchannelLogout: BackchannelLogoutOptions
+
         @Flag(help: "Print one JSON object with client_id and client_secret.")
         var json = false
 
@@ -45,9 +47,12 @@ struct ClientsCommand: AsyncParsableCommand {
                 var grants = grantTypes.map { GrantType($0) }
                 if grants.isEmpty { grants = [GrantType.authorizationCode, GrantType.refreshToken] }
                 if grants == [GrantType.authorizationCode] { grants.append(GrantType.refreshToken) }
-                return ClientRegistration(name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs,
-                                          isPublic: isPublic, grantTypes: grants, idTokenAlgorithm: algorithm,
-                                          requiresPushedAuthorization: requiresPushedAuthorization)
+                var registration = ClientRegistration(name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs,
+                                                      isPublic: isPublic, grantTypes: grants, idTokenAlgorithm: algorithm,
+                                                      requiresPushedAuthorization: requiresPushedAuthorization)
+                registration.backchannelLogoutURI = backchannelLogout.uri
+                registration.backchannelLogoutSessionRequired = backchannelLogout.sessionRequired
+                return registration
             }
         }
 

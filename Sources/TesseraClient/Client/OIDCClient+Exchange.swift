@@ -55,25 +55,28 @@ extension OIDCClient {
             allowedAlgorithms: IDTokenExpectations.algorithms(configured: configuration.allowedAlgorithms,
                                                               advertised: metadata.idTokenSigningAlgValuesSupported),
             nonce: nonce, accessToken: accessToken, subject: subject, maxAge: maxAge, clockSkew: configuration.clockSkew)
-        let timeout = configuration.requestTimeout
-        let keys = try await jwks.keys(uri: metadata.jwksURI, transport: transport, timeout: timeout, now: now())
-        let first = await validate(idToken, keys: keys.keys, expectations: expectations)
-        guard case .failure(let error) = first, error.code == .keyNotFound else {
-            return try first.get()
+        return try await withProviderKeys(metadata) { keys in
+            try await IDTokenValidator.validate(idToken, keys: keys, expectations: expectations, now: now())
         }
-        // The provider may have rotated to a key published after our fetch: look once more.
-        guard let fresh = try await jwks.refetch(uri: metadata.jwksURI, after: keys, transport: transport, timeout: timeout, now: now()) else {
-            throw error
-        }
-        logger.debug("oidc jwks refetched for an unknown key", metadata: ["keys": "\(fresh.keys.count)"])
-        return try await validate(idToken, keys: fresh.keys, expectations: expectations).get()
     }
 
-    private func validate(_ idToken: Secret, keys: JSONWebKeySet, expectations: IDTokenExpectations) async -> Result<IDTokenClaims, ClientError> {
+    /// Runs `validate` with the provider's cached JWKS and, when it finds no key for the token,
+    /// once more with a refetched set (at most once per cool-down): the provider may have rotated
+    /// to a key published after our fetch.
+    func withProviderKeys<Claims: Sendable>(
+        _ metadata: ProviderMetadata,
+        _ validate: (JSONWebKeySet) async throws -> Claims
+    ) async throws -> Claims {
+        let timeout = configuration.requestTimeout
+        let keys = try await jwks.keys(uri: metadata.jwksURI, transport: transport, timeout: timeout, now: now())
         do {
-            return .success(try await IDTokenValidator.validate(idToken, keys: keys, expectations: expectations, now: now()))
-        } catch {
-            return .failure(error)
+            return try await validate(keys.keys)
+        } catch let error as ClientError where error.code == .keyNotFound {
+            guard let fresh = try await jwks.refetch(uri: metadata.jwksURI, after: keys, transport: transport, timeout: timeout, now: now()) else {
+                throw error
+            }
+            logger.debug("oidc jwks refetched for an unknown key", metadata: ["keys": "\(fresh.keys.count)"])
+            return try await validate(fresh.keys)
         }
     }
 }

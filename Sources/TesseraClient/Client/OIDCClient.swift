@@ -41,6 +41,8 @@ public struct OIDCClient: Sendable {
     let discoveries: SingleFlight<String, ProviderMetadata>
     let jwks: JWKSCache
     let refreshes: SingleFlight<String, RefreshFlight>
+    /// The `jti`s of logout tokens accepted recently (see ``validateLogoutToken(_:maxAge:)``).
+    let logoutTokenIDs = ReplayCache()
 
     /// A client that discovers lazily (on first use) or uses explicit endpoints.
     /// - Parameters:

@@ -75,6 +75,13 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
             case subjectMismatch = "SUBJECT_MISMATCH"
             case missingRefreshToken = "REFRESH_TOKEN_MISSING"
             case refreshTokenRotated = "REFRESH_TOKEN_ROTATED"
+            case malformedLogoutToken = "LOGOUT_TOKEN_MALFORMED"
+            case logoutTokenInvalidType = "LOGOUT_TOKEN_TYP_INVALID"
+            case logoutTokenEventMissing = "LOGOUT_TOKEN_EVENT_MISSING"
+            case logoutTokenNonceForbidden = "LOGOUT_TOKEN_NONCE_PRESENT"
+            case logoutTokenSubjectMissing = "LOGOUT_TOKEN_SUB_AND_SID_MISSING"
+            case logoutTokenTooOld = "LOGOUT_TOKEN_IAT_TOO_OLD"
+            case logoutTokenReplayed = "LOGOUT_TOKEN_REPLAYED"
         }
 
         private let value: Internal
@@ -153,5 +160,20 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         /// rotated: sending it again would look like theft and revoke the whole login. Use the
         /// ``TokenSet`` that the earlier refresh returned.
         public static var refreshTokenRotated: Self { .init(.refreshTokenRotated) }
+        /// A back-channel logout token that is not a JWS with the claims OpenID Connect Back-Channel
+        /// Logout 1.0 §2.4 requires (`iss`, `aud`, `iat`, `jti`, `events`).
+        public static var malformedLogoutToken: Self { .init(.malformedLogoutToken) }
+        /// A logout token whose `typ` names another kind of token (it must be `logout+jwt`, if any).
+        public static var logoutTokenInvalidType: Self { .init(.logoutTokenInvalidType) }
+        /// A logout token whose `events` lacks the back-channel logout event.
+        public static var logoutTokenEventMissing: Self { .init(.logoutTokenEventMissing) }
+        /// A logout token that carries a `nonce`: an id_token posing as one (§2.6 step 7).
+        public static var logoutTokenNonceForbidden: Self { .init(.logoutTokenNonceForbidden) }
+        /// A logout token naming neither `sub` nor `sid`: it says nobody to log out.
+        public static var logoutTokenSubjectMissing: Self { .init(.logoutTokenSubjectMissing) }
+        /// A logout token issued longer ago than the client accepts.
+        public static var logoutTokenTooOld: Self { .init(.logoutTokenTooOld) }
+        /// A logout token whose `jti` was seen recently: a replay.
+        public static var logoutTokenReplayed: Self { .init(.logoutTokenReplayed) }
     }
 }

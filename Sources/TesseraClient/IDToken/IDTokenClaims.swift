@@ -47,6 +47,14 @@ public struct IDTokenClaims: Sendable, Equatable {
     }
 }
 
+extension KeyedDecodingContainer {
+    /// A JWT's `aud`: one string or an array of them (RFC 7519 §4.1.3), always as an array.
+    func decodeAudience(forKey key: Key) throws -> [String] {
+        if let single = try? decode(String.self, forKey: key) { return [single] }
+        return try decode([String].self, forKey: key)
+    }
+}
+
 extension IDTokenClaims: Codable {
     enum CodingKeys: String, CodingKey {
         case issuer = "iss", subject = "sub", audience = "aud", expiresAt = "exp", issuedAt = "iat"
@@ -56,12 +64,7 @@ extension IDTokenClaims: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let audience: [String]
-        if let single = try? container.decode(String.self, forKey: .audience) {
-            audience = [single]
-        } else {
-            audience = try container.decode([String].self, forKey: .audience)
-        }
+        let audience = try container.decodeAudience(forKey: .audience)
         func date(_ key: CodingKeys) throws -> Date? {
             try container.decodeIfPresent(Double.self, forKey: key).map(Date.init(timeIntervalSince1970:))
         }

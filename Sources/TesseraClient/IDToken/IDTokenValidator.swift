@@ -27,7 +27,7 @@ public enum IDTokenValidator {
                               expected: expectations.allowedAlgorithms.sorted().joined(separator: ", "), actual: header.alg)
         }
         let key = try selectKey(for: header, in: keys)
-        let claims = try await verifySignature(idToken, with: key, algorithm: header.alg)
+        let claims = try await verifySignature(idToken, with: key, algorithm: header.alg, as: IDTokenClaims.self)
         try checkClaims(claims, algorithm: header.alg, expectations: expectations, now: now)
         return claims
     }
@@ -39,21 +39,21 @@ public enum IDTokenValidator {
         let typ: String?
         let crit: [String]?
 
-        init(token: String) throws(ClientError) {
+        init(token: String, kind: SignedTokenKind = .idToken) throws(ClientError) {
             let parts = token.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 3, let bytes = Base64URL.decode(String(parts[0])),
                   let header = try? JSONDecoder().decode(Header.self, from: Data(bytes))
             else {
-                throw ClientError(.malformedIDToken, "The id_token is not a JWS in compact serialization with a readable header.")
+                throw ClientError(kind.malformed, "The \(kind.name) is not a JWS in compact serialization with a readable header.")
             }
             // A critical header this client does not understand must not be ignored (RFC 7515 §4.1.11).
             guard header.crit == nil else {
-                throw ClientError(.malformedIDToken, "The id_token has critical header parameters this client does not process.")
+                throw ClientError(kind.malformed, "The \(kind.name) has critical header parameters this client does not process.")
             }
             // Tokens of other kinds share the JWS format and often the keys: refuse any explicit
-            // type but JWT (RFC 8725 §3.11), so an access token cannot pass as an id_token.
-            if let typ = header.typ, !["jwt", "application/jwt"].contains(typ.lowercased()) {
-                throw ClientError(.invalidType, "The id_token's typ says it is another kind of token.", expected: "JWT", actual: typ)
+            // type but the kind's own (RFC 8725 §3.11), so an access token cannot pass as an id_token.
+            if let typ = header.typ, !kind.types.contains(where: { $0.lowercased() == typ.lowercased() }) {
+                throw ClientError(kind.invalidType, "The \(kind.name)'s typ says it is another kind of token.", expected: kind.types[0], actual: typ)
             }
             self = header
         }
@@ -62,16 +62,16 @@ public enum IDTokenValidator {
     /// The one key that can have signed a token with `header`. With a `kid`, the key of that id; without,
     /// the only key fitting the algorithm — several is ambiguous, and trying each would let any
     /// of them vouch for a token (OpenID conformance: `kid-absent-multiple-jwks`).
-    static func selectKey(for header: Header, in keys: JSONWebKeySet) throws(ClientError) -> JWK {
+    static func selectKey(for header: Header, in keys: JSONWebKeySet, kind: SignedTokenKind = .idToken) throws(ClientError) -> JWK {
         let candidates = keys.keys.filter { key in
             fits(key, algorithm: header.alg) && (header.kid == nil || key.keyIdentifier?.string == header.kid)
         }
         guard let key = candidates.first else {
-            throw ClientError(.keyNotFound, "No key of the provider's JWKS fits the id_token's kid and alg.",
+            throw ClientError(.keyNotFound, "No key of the provider's JWKS fits the \(kind.name)'s kid and alg.",
                               actual: header.kid.map { "kid \($0), alg \(header.alg)" } ?? "no kid, alg \(header.alg)")
         }
         guard candidates.count == 1 else {
-            throw ClientError(.ambiguousKey, "Several keys of the provider's JWKS could have signed the id_token.",
+            throw ClientError(.ambiguousKey, "Several keys of the provider's JWKS could have signed the \(kind.name).",
                               actual: "\(candidates.count) keys for alg \(header.alg)")
         }
         return key
@@ -93,32 +93,39 @@ public enum IDTokenValidator {
 
     /// Verifies the signature with exactly `key` (a one-key collection, so jwt-kit cannot fall back
     /// to another) and decodes the claims.
-    static func verifySignature(_ idToken: Secret, with key: JWK, algorithm: String) async throws(ClientError) -> IDTokenClaims {
+    static func verifySignature<Claims: Codable & Sendable>(_ token: Secret, with key: JWK, algorithm: String, as claims: Claims.Type,
+                                                            kind: SignedTokenKind = .idToken) async throws(ClientError) -> Claims {
         var key = key
         key.keyIdentifier = JWKIdentifier(string: "selected")
         key.algorithm = JWK.Algorithm(rawValue: algorithm)
         do {
             let collection = JWTKeyCollection()
             try await collection.add(jwk: key)
-            return try await collection.verify(idToken.unredacted, as: VerifiedPayload.self).claims
+            return try await collection.verify(token.unredacted, as: VerifiedPayload<Claims>.self).claims
         } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
-            throw ClientError(.invalidSignature, "The id_token's signature does not verify with the provider's key.")
+            throw ClientError(.invalidSignature, "The \(kind.name)'s signature does not verify with the provider's key.")
         } catch let error as JWTError where error.errorType == .invalidJWK || error.errorType == .generic {
-            throw ClientError(.keyNotFound, "The provider's key for the id_token cannot be used.", actual: algorithm)
+            throw ClientError(.keyNotFound, "The provider's key for the \(kind.name) cannot be used.", actual: algorithm)
         } catch {
-            throw ClientError(.malformedIDToken, "The id_token's claims are not readable: \(DecodingFailure(error)).")
+            throw ClientError(kind.malformed, "The \(kind.name)'s claims are not readable: \(DecodingFailure(error)).")
+        }
+    }
+
+    /// `iss` is the provider's, exactly, and `aud` contains this client.
+    static func checkIssuerAndAudience(issuer: String, audience: [String], expectations: IDTokenExpectations,
+                                       kind: SignedTokenKind) throws(ClientError) {
+        guard issuer == expectations.issuer else {
+            throw ClientError(.invalidIssuer, "The \(kind.name) was issued by someone else.", expected: expectations.issuer, actual: issuer)
+        }
+        guard audience.contains(expectations.clientID) else {
+            throw ClientError(.invalidAudience, "The \(kind.name) is not meant for this client.",
+                              expected: expectations.clientID, actual: audience.joined(separator: " "))
         }
     }
 
     static func checkClaims(_ claims: IDTokenClaims, algorithm: String, expectations: IDTokenExpectations,
                             now: Date) throws(ClientError) {
-        guard claims.issuer == expectations.issuer else {
-            throw ClientError(.invalidIssuer, "The id_token was issued by someone else.", expected: expectations.issuer, actual: claims.issuer)
-        }
-        guard claims.audience.contains(expectations.clientID) else {
-            throw ClientError(.invalidAudience, "The id_token is not meant for this client.",
-                              expected: expectations.clientID, actual: claims.audience.joined(separator: " "))
-        }
+        try checkIssuerAndAudience(issuer: claims.issuer, audience: claims.audience, expectations: expectations, kind: .idToken)
         if claims.audience.count > 1 || claims.authorizedParty != nil {
             guard claims.authorizedParty == expectations.clientID else {
                 throw ClientError(.invalidAuthorizedParty, "The id_token was issued to another client (azp).",
@@ -161,12 +168,25 @@ public enum IDTokenValidator {
     }
 }
 
-/// jwt-kit's view of the claims: decoded by ``IDTokenClaims``; the checks are ours, with our clock.
-private struct VerifiedPayload: JWTPayload {
-    let claims: IDTokenClaims
+/// What a signed token is, for the checks id_tokens and logout tokens share: its name in
+/// messages, the `typ` values it may carry, and its error codes.
+struct SignedTokenKind: Sendable {
+    let name: String
+    /// Compared without case; the first is the one named in errors.
+    let types: [String]
+    let malformed: ClientError.Code
+    let invalidType: ClientError.Code
+
+    static let idToken = SignedTokenKind(name: "id_token", types: ["JWT", "application/jwt"],
+                                         malformed: .malformedIDToken, invalidType: .invalidType)
+}
+
+/// jwt-kit's view of the claims: decoded by `Claims`; the checks are ours, with our clock.
+private struct VerifiedPayload<Claims: Codable & Sendable>: JWTPayload {
+    let claims: Claims
 
     init(from decoder: any Decoder) throws {
-        claims = try IDTokenClaims(from: decoder)
+        claims = try Claims(from: decoder)
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -1,4 +1,5 @@
 public import Foundation
+public import TesseraClient
 
 /// The default ``OIDCSessionStore``: sessions in this process's memory, in an actor.
 ///
@@ -66,6 +67,16 @@ public actor MemoryOIDCSessionStore: OIDCSessionStore {
         guard let stored = sessions.removeValue(forKey: idHash) else { return }
         // Its heap entry stays behind, stale: skipped when reached, dropped by compaction.
         if stored.isAnonymous { anonymousCount -= 1 }
+    }
+
+    /// Removes the sessions a logout token ends, by a scan of every session: back-channel logouts
+    /// are rare beside requests, so no index is kept up on every save. Declared `async throws`, as
+    /// the requirement is, so that it — not the protocol's unsupported default — is what a caller
+    /// holding a `MemoryOIDCSessionStore` gets.
+    public func removeSessions(endedBy logout: LogoutTokenClaims) async throws -> Int {
+        let ended = sessions.filter { $0.value.session.isEnded(by: logout) }.map(\.key)
+        for idHash in ended { remove(idHash: idHash) }
+        return ended.count
     }
 
     /// How many sessions are held, expired ones not yet dropped included.

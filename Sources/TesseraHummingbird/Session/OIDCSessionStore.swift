@@ -1,4 +1,5 @@
 public import Foundation
+public import TesseraClient
 
 /// Where ``OIDCSession``s live, server-side, keyed by the SHA-256 of the session id in the cookie.
 ///
@@ -25,4 +26,31 @@ public protocol OIDCSessionStore: Sendable {
     func save(_ session: OIDCSession, idHash: String, now: Date) async throws
     /// Forgets the session under `idHash`, if any.
     func remove(idHash: String) async throws
+    /// Forgets every session a back-channel logout token ends (see ``OIDCSession/isEnded(by:)``)
+    /// and returns how many there were. Needed for `POST /backchannel-logout`; the default
+    /// implementation throws ``OIDCSessionStoreError/backchannelLogoutUnsupported``, so a custom
+    /// store keeps compiling and answers back-channel logouts with 501 until it implements this
+    /// (typically with an index from the provider's `sid` and `sub` to session keys).
+    func removeSessions(endedBy logout: LogoutTokenClaims) async throws -> Int
+}
+
+extension OIDCSessionStore {
+    public func removeSessions(endedBy logout: LogoutTokenClaims) async throws -> Int {
+        throw OIDCSessionStoreError.backchannelLogoutUnsupported
+    }
+}
+
+/// What an ``OIDCSessionStore`` cannot do.
+public struct OIDCSessionStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Internal: Sendable { case backchannelLogoutUnsupported }
+    private let value: Internal
+
+    /// The store cannot find sessions by the provider's `sid` or `sub`.
+    public static var backchannelLogoutUnsupported: Self { .init(value: .backchannelLogoutUnsupported) }
+
+    public var description: String {
+        switch value {
+        case .backchannelLogoutUnsupported: "the session store cannot end sessions by the provider's sid or sub"
+        }
+    }
 }

@@ -27,7 +27,9 @@ public struct Administration: Sendable {
             postLogoutRedirectURIs: registration.postLogoutRedirectURIs,
             grantTypes: registration.grantTypes,
             idTokenAlgorithm: registration.idTokenAlgorithm.rawValue,
-            requiresPushedAuthorization: registration.requiresPushedAuthorization
+            requiresPushedAuthorization: registration.requiresPushedAuthorization,
+            backchannelLogoutURI: registration.backchannelLogoutURI,
+            backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired
         )
         try await store.insert(client, at: clock.now())
         return RegisteredClient(client: client, secret: secret)

@@ -11,6 +11,9 @@ public struct ClientRegistration: Sendable {
     public var idTokenAlgorithm: SigningAlgorithm
     /// `--require-par`: `/authorize` takes only pushed authorization requests (RFC 9126) from it.
     public var requiresPushedAuthorization: Bool
+    /// Where logout tokens are sent (OpenID Connect Back-Channel Logout 1.0); see ``BackchannelLogoutURI``.
+    public var backchannelLogoutURI: String?
+    public var backchannelLogoutSessionRequired: Bool = true
 
     public init(
         name: String,
@@ -43,6 +46,9 @@ public struct ClientRegistration: Sendable {
         }
         for uri in redirectURIs + postLogoutRedirectURIs {
             try Self.validate(redirectURI: uri)
+        }
+        if let backchannelLogoutURI {
+            try BackchannelLogoutURI.validate(backchannelLogoutURI)
         }
         let known: Set<GrantType> = [.authorizationCode, .refreshToken, .clientCredentials]
         if let unknown = grantTypes.first(where: { !known.contains($0) }) {

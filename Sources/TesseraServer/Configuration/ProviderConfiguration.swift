@@ -40,6 +40,8 @@ public struct ProviderConfiguration: Sendable {
     /// How often a running node deletes expired codes, tokens and sessions (nodes are not
     /// coordinated; each round is short batches that tolerate another node's).
     public var collectionInterval: Duration = .seconds(600)
+    /// How logout tokens are delivered to clients' back-channel logout URIs.
+    public var backchannelLogout = BackchannelLogoutPolicy()
 
     /// The longest a code may live: the seed's "typically expires in 10 minutes".
     public static let maximumCodeLifetime = 600

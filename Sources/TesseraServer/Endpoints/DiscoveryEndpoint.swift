@@ -9,7 +9,7 @@ struct DiscoveryEndpoint: Sendable {
     let document: [UInt8]
 
     init(configuration: ProviderConfiguration) {
-        let metadata = ProviderMetadata(
+        var metadata = ProviderMetadata(
             issuer: configuration.issuer,
             authorizationEndpoint: configuration.url("/authorize"),
             tokenEndpoint: configuration.url("/oauth/token"),
@@ -40,6 +40,8 @@ struct DiscoveryEndpoint: Sendable {
             pushedAuthorizationRequestEndpoint: configuration.url(PushedAuthorizationEndpoint.path),
             requirePushedAuthorizationRequests: false
         )
+        metadata.backchannelLogoutSupported = true
+        metadata.backchannelLogoutSessionSupported = true
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         self.document = Array((try? encoder.encode(metadata)) ?? Data())

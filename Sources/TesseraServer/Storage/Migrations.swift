@@ -165,6 +165,30 @@ enum Migrations {
             // so every id_token and userinfo answer under it honours it.
             "ALTER TABLE grants ADD COLUMN claims TEXT",
         ]),
+        Step(version: 11, statements: [
+            // OpenID Connect Back-Channel Logout 1.0 §2.2: where a client receives logout tokens,
+            // and whether it wants `sid` in them (Tessera always sends it).
+            "ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT",
+            "ALTER TABLE clients ADD COLUMN backchannel_logout_session_required INTEGER NOT NULL DEFAULT 1",
+        ]),
+        Step(version: 12, statements: [
+            // Logout tokens still to deliver (Events/BackchannelLogoutDelivery): written in the
+            // transaction that ends the session, claimed by one node at a time through
+            // `leased_until`, deleted once delivered or given up.
+            """
+            CREATE TABLE backchannel_logouts (
+                id TEXT PRIMARY KEY,
+                client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+                subject TEXT NOT NULL,
+                sid TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                leased_until BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX backchannel_logouts_next_attempt_at ON backchannel_logouts (next_attempt_at)",
+        ]),
         Step(version: 13, statements: [
             // Pushed authorization requests (RFC 9126), keyed by the SHA-256 of their request_uri:
             // a bearer reference, stored like codes. `used_at` makes each one single-use.

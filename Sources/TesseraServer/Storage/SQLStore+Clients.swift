@@ -7,7 +7,7 @@ extension SQLStore: ClientStore {
         try await engine.read { database in
             try await database.raw("""
                 SELECT id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg,
-                       require_pushed_authorization
+                       require_pushed_authorization, backchannel_logout_uri, backchannel_logout_session_required
                 FROM clients WHERE id = \(bind: id)
                 """).first().map(Client.init(row:))
         }
@@ -20,10 +20,12 @@ extension SQLStore: ClientStore {
         try await engine.transaction { database in
             try await database.raw("""
                 INSERT INTO clients (id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg, created_at,
-                                     require_pushed_authorization)
+                                     require_pushed_authorization,
+                                     backchannel_logout_uri, backchannel_logout_session_required)
                 VALUES (\(bind: client.id), \(bind: client.name), \(bind: client.secretHash), \(bind: String(decoding: redirectURIs, as: UTF8.self)),
                         \(bind: String(decoding: postLogoutURIs, as: UTF8.self)), \(bind: grantTypes), \(bind: client.idTokenAlgorithm), \(bind: now),
-                        \(bind: client.requiresPushedAuthorization ? 1 : 0))
+                        \(bind: client.requiresPushedAuthorization ? 1 : 0),
+                        \(bind: client.backchannelLogoutURI), \(bind: client.backchannelLogoutSessionRequired ? 1 : 0))
                 """).run()
         }
     }
@@ -40,7 +42,9 @@ extension Client {
             postLogoutRedirectURIs: try decoder.decode([String].self, from: Data(try row.value("post_logout_redirect_uris", as: String.self).utf8)),
             grantTypes: try row.value("grant_types", as: String.self).split(separator: " ").map { GrantType(String($0)) },
             idTokenAlgorithm: try row.value("id_token_alg"),
-            requiresPushedAuthorization: try row.value("require_pushed_authorization", as: Int.self) != 0
+            requiresPushedAuthorization: try row.value("require_pushed_authorization", as: Int.self) != 0,
+            backchannelLogoutURI: try row.optional("backchannel_logout_uri"),
+            backchannelLogoutSessionRequired: try row.value("backchannel_logout_session_required", as: Int.self) != 0
         )
     }
 }

@@ -42,6 +42,9 @@ extension SQLStore: AuthorizationCodeStore {
                     UPDATE grants SET revoked_at = \(bind: now)
                     WHERE code_hash = \(bind: codeHash) AND revoked_at IS NULL RETURNING id
                     """).first()
+                if let grantID = try revoked?.value("id", as: String.self) {
+                    try await Self.enqueueBackchannelLogout(grantID: grantID, at: now, on: database)
+                }
                 let known = try await revoked != nil
                     ? true : database.raw("SELECT id FROM grants WHERE code_hash = \(bind: codeHash)").first() != nil
                 return .refused(OAuthError(.invalidGrant, known
@@ -133,6 +136,9 @@ extension SQLStore: RefreshTokenStore {
             WHERE id = (SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: tokenHash)) AND revoked_at IS NULL
             RETURNING id
             """).first()
+        if let grantID = try family?.value("id", as: String.self) {
+            try await enqueueBackchannelLogout(grantID: grantID, at: now, on: database)
+        }
         let known = try await family != nil
             ? true : database.raw("SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: tokenHash)").first() != nil
         return .refused(OAuthError(.invalidGrant, known
@@ -163,10 +169,19 @@ extension SQLStore: RefreshTokenStore {
 
     public func revokeGrant(ofRefreshTokenHash tokenHash: String, clientID: String, at now: Int) async throws -> Bool {
         try await engine.transaction { database in
-            try await database.raw("""
-                UPDATE grants SET revoked_at = COALESCE(revoked_at, \(bind: now))
+            // Revoked now, rather than before: its client is told its session is over.
+            if let revoked = try await database.raw("""
+                UPDATE grants SET revoked_at = \(bind: now)
                 WHERE id = (SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: tokenHash)) AND client_id = \(bind: clientID)
+                  AND revoked_at IS NULL
                 RETURNING id
+                """).first() {
+                try await Self.enqueueBackchannelLogout(grantID: try revoked.value("id"), at: now, on: database)
+                return true
+            }
+            return try await database.raw("""
+                SELECT id FROM grants
+                WHERE id = (SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: tokenHash)) AND client_id = \(bind: clientID)
                 """).first() != nil
         }
     }

@@ -30,9 +30,14 @@ extension SQLStore: SessionStore {
 
     public func endSession(idHash: String, at now: Int) async throws {
         try await engine.transaction { database in
-            try await database.raw("""
+            let ended = try await database.raw("""
                 UPDATE login_sessions SET ended_at = \(bind: now) WHERE id_hash = \(bind: idHash) AND ended_at IS NULL
-                """).run()
+                RETURNING sid
+                """).first()
+            // Its clients are told in the same transaction: the session never ends untold.
+            if let sid = try ended?.value("sid", as: String.self) {
+                try await Self.enqueueBackchannelLogouts(sid: sid, at: now, on: database)
+            }
         }
     }
 }

@@ -87,10 +87,13 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// A confidential client for the demo app: the seed's client-secret exchange, with PKCE.
+    /// A confidential client for the demo app: the seed's client-secret exchange, with PKCE, and
+    /// back-channel logout to the app's `/backchannel-logout`.
     static func registerClient(_ provider: Provider, appURL: String) async throws -> Administration.RegisteredClient {
-        try await provider.administration.addClient(ClientRegistration(
-            name: "Tessera demo app", redirectURIs: [appURL + "/callback"], postLogoutRedirectURIs: [appURL + "/"]))
+        var registration = ClientRegistration(
+            name: "Tessera demo app", redirectURIs: [appURL + "/callback"], postLogoutRedirectURIs: [appURL + "/"])
+        registration.backchannelLogoutURI = appURL + "/backchannel-logout"
+        return try await provider.administration.addClient(registration)
     }
 
     /// Adds the demo user unless it exists, and says how to log in.

@@ -109,6 +109,10 @@ struct TestClaims: JWTPayload, Sendable {
     var at_hash: String?
     var email: String? = "alice@example.com"
     var auth_time: Int?
+    /// Logout token claims (Back-Channel Logout 1.0 §2.4), absent from id_tokens.
+    var jti: String?
+    var sid: String?
+    var events: [String: [String: String]]?
 
     /// Valid claims issued at `now`, living ten hours.
     init(now: Date, nonce: String?) {

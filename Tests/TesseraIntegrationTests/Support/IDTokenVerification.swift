@@ -26,12 +26,17 @@ extension ProviderUnderTest {
     /// Verifies `idToken`'s signature against the server's published JWKS and returns its claims
     /// and header.
     func verifyIDToken(_ idToken: String) async throws -> (claims: ReceivedIDToken, header: [String: Any]) {
+        try await verifyJWT(idToken, as: ReceivedIDToken.self)
+    }
+
+    /// Verifies a JWT the server signed against its published JWKS; returns its claims and header.
+    func verifyJWT<Payload: JWTPayload>(_ token: String, as payload: Payload.Type) async throws -> (claims: Payload, header: [String: Any]) {
         let jwks = try await send(.GET, url("/.well-known/jwks.json"))
         #expect(jwks.status == 200)
         let keys = JWTKeyCollection()
         try await keys.add(jwksJSON: jwks.body)
-        let claims = try await keys.verify(idToken, as: ReceivedIDToken.self)
-        let headerPart = try #require(idToken.split(separator: ".").first)
+        let claims = try await keys.verify(token, as: Payload.self)
+        let headerPart = try #require(token.split(separator: ".").first)
         let headerBytes = try #require(Base64URL.decode(String(headerPart)))
         let header = try #require(try JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any])
         return (claims, header)

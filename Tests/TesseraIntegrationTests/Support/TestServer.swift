@@ -23,6 +23,8 @@ struct TestServer: ProviderUnderTest {
     let database: TestDatabase
     let ledger: SecretLedger
     private let application: RunningApplication
+    /// False when the test handed in the database (to run several servers on it in turn).
+    var ownsDatabase = true
 
     static let redirectURI = "http://localhost:3000/callback"
     static let password = "correct horse battery"
@@ -36,18 +38,25 @@ struct TestServer: ProviderUnderTest {
         try await using(try await start(engine, configure: configure), stop: { await $0.stop() }, body)
     }
 
-    static func start(_ engine: TestEngine, configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    /// - Parameters:
+    ///   - database: a database the test owns and drops itself (a fresh one by default).
+    ///   - clock: the server's clock (a fresh one standing at now by default).
+    static func start(_ engine: TestEngine, database: TestDatabase? = nil, clock: ManualClock = ManualClock(),
+                      configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> TestServer {
         LogCapture.installed
-        return try await RunningApplication.onFreePort { port in try await start(engine, port: port, configure: configure) }
+        return try await RunningApplication.onFreePort { port in
+            try await start(engine, port: port, database: database, clock: clock, configure: configure)
+        }
     }
 
-    private static func start(_ engine: TestEngine, port: Int, configure: (inout ProviderConfiguration) -> Void) async throws -> TestServer {
+    private static func start(_ engine: TestEngine, port: Int, database given: TestDatabase?, clock: ManualClock,
+                              configure: (inout ProviderConfiguration) -> Void) async throws -> TestServer {
         let baseURL = "http://127.0.0.1:\(port)"
         var configuration = ProviderConfiguration(issuer: baseURL)
         configuration.bcryptCost = 4
         configure(&configuration)
-        let database = try await TestDatabase.create(engine)
-        let clock = ManualClock()
+        let database: TestDatabase
+        if let given { database = given } else { database = try await TestDatabase.create(engine) }
         let provider: Provider
         do {
             provider = try await Provider.open(
@@ -57,7 +66,7 @@ struct TestServer: ProviderUnderTest {
                 clock: clock.wallClock
             )
         } catch {
-            await database.drop()
+            if given == nil { await database.drop() }
             throw error
         }
         var logger = Logger(label: "tessera.test")
@@ -69,17 +78,17 @@ struct TestServer: ProviderUnderTest {
             }
         } catch {
             await provider.shutdown()
-            await database.drop()
+            if given == nil { await database.drop() }
             throw error
         }
         return TestServer(provider: provider, baseURL: baseURL, clock: clock, database: database,
-                          ledger: SecretLedger(), application: application)
+                          ledger: SecretLedger(), application: application, ownsDatabase: given == nil)
     }
 
     func stop() async {
         await application.stop()
         await provider.shutdown()
-        await database.drop()
+        if ownsDatabase { await database.drop() }
     }
 
     /// A registered client and its secret (nil for a public client).

@@ -15,6 +15,11 @@ public struct Client: Sendable, Equatable {
     public var idTokenAlgorithm: String
     /// Whether `/authorize` takes only pushed requests from it (RFC 9126 §6, `--require-par`).
     public var requiresPushedAuthorization: Bool
+    /// Where logout tokens are POSTed when a session this client had tokens in ends
+    /// (OpenID Connect Back-Channel Logout 1.0 §2.2); `nil`: the client is not told.
+    public var backchannelLogoutURI: String?
+    /// The client's `backchannel_logout_session_required`; Tessera sends `sid` either way.
+    public var backchannelLogoutSessionRequired: Bool = true
 
     public init(
         id: String,
@@ -24,7 +29,9 @@ public struct Client: Sendable, Equatable {
         postLogoutRedirectURIs: [String] = [],
         grantTypes: [GrantType],
         idTokenAlgorithm: String = "RS256",
-        requiresPushedAuthorization: Bool = false
+        requiresPushedAuthorization: Bool = false,
+        backchannelLogoutURI: String? = nil,
+        backchannelLogoutSessionRequired: Bool = true
     ) {
         self.id = id
         self.name = name
@@ -34,6 +41,8 @@ public struct Client: Sendable, Equatable {
         self.grantTypes = grantTypes
         self.idTokenAlgorithm = idTokenAlgorithm
         self.requiresPushedAuthorization = requiresPushedAuthorization
+        self.backchannelLogoutURI = backchannelLogoutURI
+        self.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired
     }
 
     /// A public client cannot keep a secret, so it authenticates with `none` and must use PKCE.
