@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 import TesseraCore
 import TesseraServer
@@ -179,6 +180,38 @@ struct ConformancePinTests {
                 #expect(key["use"] as? String == "sig")
                 #expect(Set(key.keys).isDisjoint(with: ["d", "p", "q", "dp", "dq", "qi"]), "no private key material")
             }
+        }
+    }
+
+    @Test("OpenID Connect Discovery §3: every endpoint discovery advertises is served, and every scope it lists is granted",
+          arguments: TestEngine.all)
+    func discoveryAdvertisesOnlyWhatExists(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let document = try await send(.GET, server.url("/.well-known/openid-configuration")).json
+            // The method each advertised endpoint is called with; an endpoint Tessera does not
+            // know how to call here is a failure, so a new member must be added on purpose.
+            let methods: [String: HTTPMethod] = [
+                "authorization_endpoint": .GET, "userinfo_endpoint": .GET, "jwks_uri": .GET, "end_session_endpoint": .GET,
+                "token_endpoint": .POST, "revocation_endpoint": .POST, "introspection_endpoint": .POST,
+                "pushed_authorization_request_endpoint": .POST,
+            ]
+            let advertised = document.filter { $0.key.hasSuffix("_endpoint") || $0.key == "jwks_uri" }
+            #expect(Set(advertised.keys) == Set(methods.keys), "every advertised endpoint is exercised below")
+            for (member, value) in advertised {
+                let url = try #require(value as? String)
+                let method = try #require(methods[member])
+                let response = try await send(method, url, headers: method == .POST ? [("Content-Type", "application/x-www-form-urlencoded")] : [],
+                                              body: method == .POST ? "" : nil)
+                #expect(response.status != 404 && response.status != 405, "\(member) \(url) is served")
+                #expect(response.status < 500, "\(member) answers a bare request without a 5xx")
+            }
+
+            let scopes = try #require(document["scopes_supported"] as? [String])
+            let client = try await server.addClient()
+            try await server.addUser()
+            let code = try await server.code(for: client, scope: scopes.joined(separator: " "))
+            let granted = try #require(try await server.exchange(code, client: client).json["scope"] as? String)
+            #expect(Set(granted.split(separator: " ").map(String.init)) == Set(scopes), "each advertised scope can be granted")
         }
     }
 
