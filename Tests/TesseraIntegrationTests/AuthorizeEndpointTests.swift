@@ -50,6 +50,7 @@ struct AuthorizeEndpointTests {
 
     @Test("after the redirect URI is trusted, errors go back to the client", arguments: TestEngine.all, [
         ([("response_type", "token")], "unsupported_response_type"),
+        ([("response_type", "code id_token")], "unsupported_response_type"),
         ([("code_challenge", PKCE().challenge), ("code_challenge_method", "plain")], "invalid_request"),
         ([("code_challenge", "too-short"), ("code_challenge_method", "S256")], "invalid_request"),
         ([("code_challenge", PKCE().challenge)], "invalid_request"),
