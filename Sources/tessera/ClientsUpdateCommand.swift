@@ -2,12 +2,14 @@ import ArgumentParser
 import TesseraServer
 
 extension ClientsCommand {
-    /// `tessera clients update CLIENT_ID`: changes what a registered client receives; today its
-    /// back-channel logout URI (OpenID Connect Back-Channel Logout 1.0).
+    /// `tessera clients update CLIENT_ID`: changes what a registered client receives — its
+    /// back-channel logout URI (OpenID Connect Back-Channel Logout 1.0) and whether it must push
+    /// its authorization requests (RFC 9126 §5). Settings not named are left as they are; the
+    /// ones named are written together.
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a registered application.",
-            discussion: "Either --backchannel-logout-uri URI or --no-backchannel-logout.")
+            discussion: "Any of: --backchannel-logout-uri URI or --no-backchannel-logout; --require-par or --no-require-par.")
 
         @Argument(help: "The client_id of the application.")
         var clientID: String
@@ -17,28 +19,52 @@ extension ClientsCommand {
         @Flag(name: .customLong("no-backchannel-logout"), help: "Stop sending logout tokens to this application.")
         var noBackchannelLogout = false
 
+        @Flag(name: .customLong("require-par"), help: "Accept only pushed authorization requests (RFC 9126) at /authorize.")
+        var requirePAR = false
+
+        @Flag(name: .customLong("no-require-par"), help: "Accept plain authorization requests again.")
+        var noRequirePAR = false
+
         @OptionGroup var options: ProviderOptions
 
         mutating func validate() throws {
-            switch (backchannelLogout.uri, noBackchannelLogout) {
-            case (nil, false): throw ValidationError("nothing to change: give --backchannel-logout-uri URI or --no-backchannel-logout")
-            case (.some, true): throw ValidationError("--backchannel-logout-uri and --no-backchannel-logout contradict each other")
-            case (let uri?, false):
+            if backchannelLogout.uri != nil && noBackchannelLogout {
+                throw ValidationError("--backchannel-logout-uri and --no-backchannel-logout contradict each other")
+            }
+            if requirePAR && noRequirePAR {
+                throw ValidationError("--require-par and --no-require-par contradict each other")
+            }
+            if let uri = backchannelLogout.uri {
                 do {
                     try BackchannelLogoutURI.validate(uri)
                 } catch {
                     throw ValidationError(error.description)
                 }
-            default: break
+            }
+            if update == ClientUpdate() {
+                throw ValidationError("nothing to change: give --backchannel-logout-uri URI, --no-backchannel-logout, --require-par or --no-require-par")
             }
         }
 
+        /// The settings the flags name.
+        var update: ClientUpdate {
+            ClientUpdate(
+                backchannelLogout: backchannelLogout.uri.map { .on(uri: $0, sessionRequired: backchannelLogout.sessionRequired) }
+                    ?? (noBackchannelLogout ? .off : nil),
+                requiresPushedAuthorization: requirePAR ? true : noRequirePAR ? false : nil)
+        }
+
         func run() async throws {
-            try await options.withProvider {
-                try await $0.administration.setBackchannelLogout(clientID: clientID, uri: backchannelLogout.uri,
-                                                                 sessionRequired: backchannelLogout.sessionRequired)
+            let update = update
+            try await options.withProvider { try await $0.administration.updateClient(clientID: clientID, update) }
+            switch update.backchannelLogout {
+            case .on(let uri, _)?: print("back-channel logout URI of \(clientID): \(uri)")
+            case .off?: print("back-channel logout off for \(clientID)")
+            case nil: break
             }
-            print(backchannelLogout.uri.map { "back-channel logout URI of \(clientID): \($0)" } ?? "back-channel logout off for \(clientID)")
+            if let required = update.requiresPushedAuthorization {
+                print(required ? "\(clientID) must push its authorization requests (PAR)" : "\(clientID) may send plain authorization requests")
+            }
         }
     }
 }

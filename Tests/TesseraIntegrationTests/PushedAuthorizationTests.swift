@@ -246,6 +246,49 @@ struct PushedAuthorizationTests {
         }
     }
 
+    @Test("RFC 9126 §6: `tessera clients update --require-par` makes a client's plain /authorize invalid_request, --no-require-par allows it again; bad input is one stderr line and writes nothing",
+          arguments: TestEngine.all)
+    func updateRequirePAR(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            func update(_ arguments: [String]) async throws -> TesseraBinary.Output {
+                try await TesseraBinary.run(["clients", "update"] + arguments + ["--database", server.database.urlText],
+                                            environment: ["TESSERA_MASTER_KEY": Data(TestServer.masterKey).base64EncodedString()])
+            }
+            func stored() async throws -> Client? { try await server.provider.store.client(id: client.id) }
+
+            for bad in [["no-such-client", "--require-par"], [client.id, "--require-par", "--no-require-par"],
+                        [client.id, "--require-par", "--backchannel-logout-uri", "ftp://app.example/bcl"]] {
+                let output = try await update(bad)
+                #expect(output.status != 0, "\(bad)")
+                #expect(output.stderr.split(separator: "\n").count == 1, "\(bad): \(output.stderr)")
+                #expect(output.stdout.isEmpty, "\(bad)")
+            }
+            #expect(try await stored()?.requiresPushedAuthorization == false, "the refused commands wrote nothing")
+            #expect(try await stored()?.backchannelLogoutURI == nil)
+
+            let required = try await update([client.id, "--require-par"])
+            #expect(required.status == 0, "\(required.stderr)")
+            let plain = try await Browser().get(server.authorizeURL(client: client, state: "s"))
+            #expect(plain.status == 302)
+            #expect(plain.locationQuery["error"] == "invalid_request")
+            #expect(plain.locationQuery["error_description"]?.contains("requires pushed authorization requests") == true)
+            #expect(plain.locationQuery["code"] == nil)
+
+            let relaxed = try await update([client.id, "--no-require-par"])
+            #expect(relaxed.status == 0, "\(relaxed.stderr)")
+            #expect(try await server.authorize(Browser(), authorizeURL: server.authorizeURL(client: client))["code"] != nil)
+
+            // Both settings in one command, and the other settings left as they were.
+            let both = try await update([client.id, "--require-par", "--backchannel-logout-uri", "https://app.example/bcl"])
+            #expect(both.status == 0, "\(both.stderr)")
+            #expect(try await stored()?.requiresPushedAuthorization == true)
+            #expect(try await stored()?.backchannelLogoutURI == "https://app.example/bcl")
+            #expect(try await stored()?.redirectURIs == [TestServer.redirectURI])
+        }
+    }
+
     @Test("RFC 9126 §5: discovery advertises pushed_authorization_request_endpoint and require_pushed_authorization_requests: false", arguments: TestEngine.all)
     func discovery(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in

@@ -76,6 +76,39 @@ struct RPInitiatedLogoutConformanceTests {
         }
     }
 
+    @Test("RP-Initiated Logout 1.0 §2 / RFC 9068 §2.1: an at+jwt access token or an ID token with an altered payload as id_token_hint is the 400 error page, and the session survives",
+          arguments: TestEngine.all)
+    func notAnIDTokenAsHint(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let api = "https://api.example.com/orders"
+            _ = try await server.provider.administration.addAPI(identifier: api, name: "Orders", scopes: "read:orders")
+            let machine = try await server.addClient(grantTypes: [.clientCredentials])
+            try await server.grant(machine, api, scopes: "read:orders")
+            let accessToken = try #require(try await server.clientCredentials(machine, audience: api).json["access_token"] as? String)
+            #expect(try await server.verifyAccessToken(accessToken).type == "at+jwt", "signed by the same keys, only typ differs")
+
+            let client = try await server.addClient(postLogoutRedirectURIs: [Self.afterLogout])
+            try await server.addUser()
+            let (browser, idToken) = try await loggedIn(server, client: client)
+            // The session's own ID token with one claim added: same header and signature, a payload they no longer cover.
+            var parts = idToken.split(separator: ".").map(String.init)
+            let payloadBytes = try #require(Base64URL.decode(parts[1]))
+            var payload = try #require(try JSONSerialization.jsonObject(with: Data(payloadBytes)) as? [String: Any])
+            payload["acr"] = "urn:example:tampered"
+            parts[1] = Base64URL.encode(try JSONSerialization.data(withJSONObject: payload))
+            let tampered = parts.joined(separator: ".")
+
+            for hint in [accessToken, tampered] {
+                let response = try await browser.get(logoutURL(server, [("id_token_hint", hint)]))
+                #expect(response.status == 400)
+                #expect(response.location == nil)
+                #expect(response.body.contains("id_token_hint"), "the error page names the parameter")
+                #expect(browser.cookie("tessera_session") != nil, "the session cookie is not cleared")
+            }
+            #expect(try await silentAuthorization(browser, server, client: client)["code"] != nil, "the session was not ended")
+        }
+    }
+
     @Test("oidcc-rp-initiated-logout-only-state: state without post_logout_redirect_uri ends the session on a page, with no redirect",
           arguments: TestEngine.all)
     func onlyState(engine: TestEngine) async throws {

@@ -27,21 +27,6 @@ struct LogoutEndpoint: Sendable {
     let pages: Pages
     let clock: WallClock
 
-    /// The claims of an `id_token_hint` that logout reads. Expired hints are accepted, as the
-    /// specification allows: the user may come back long after the token's lifetime.
-    struct Hint: JWTPayload {
-        var iss: String
-        var sub: String
-        var aud: AudienceClaim
-        var sid: String?
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-
-        /// Whether the hint was issued for `session`.
-        func names(_ session: LoginSession) -> Bool {
-            sid == session.sid && sub == session.userID
-        }
-    }
-
     func oidcLogout(_ request: Request, context: some RequestContext) async -> Response {
         await respond(to: request, context: context, returnParameter: "post_logout_redirect_uri", acceptsHint: true)
     }
@@ -54,15 +39,11 @@ struct LogoutEndpoint: Sendable {
         do {
             let parameters = try await Self.parameters(of: request, limit: configuration.maxBodyBytes)
             var clientID = parameters["client_id"]
-            var hint: Hint?
+            var hint: IDTokenHint?
             if acceptsHint, let token = parameters["id_token_hint"] {
-                guard let claims = try? await keyRing.verify(token, as: Hint.self), claims.iss == configuration.issuer,
-                      let audience = claims.aud.value.first
-                else {
-                    return pages.errorResponse(status: .badRequest, title: "Logout failed", message: "The id_token_hint is not a token this provider issued.",
-                                               code: OAuthError.Code.invalidRequest.rawValue)
-                }
-                guard clientID == nil || clientID == audience else {
+                // Expired hints are accepted (``IDTokenHint``): the user may come back long after the token's lifetime.
+                let claims = try await IDTokenHint.verified(token, keyRing: keyRing, issuer: configuration.issuer)
+                guard let audience = claims.aud.value.first, clientID == nil || clientID == audience else {
                     return pages.errorResponse(status: .badRequest, title: "Logout failed", message: "The client_id does not match the id_token_hint.",
                                                code: OAuthError.Code.invalidRequest.rawValue)
                 }

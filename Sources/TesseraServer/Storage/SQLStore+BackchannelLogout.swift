@@ -55,17 +55,6 @@ extension SQLStore: BackchannelLogoutStore {
         }
     }
 
-    /// Sets or clears (`uri == nil`) a client's back-channel logout URI; false when there is no such client.
-    func setBackchannelLogout(clientID: String, uri: String?, sessionRequired: Bool) async throws -> Bool {
-        try await engine.transaction { database in
-            try await database.raw("""
-                UPDATE clients SET backchannel_logout_uri = \(bind: uri),
-                                   backchannel_logout_session_required = \(bind: sessionRequired ? 1 : 0)
-                WHERE id = \(bind: clientID) RETURNING id
-                """).first() != nil
-        }
-    }
-
     /// Queues a logout token for every client with a back-channel URI that got tokens in the
     /// provider session `sid` (OpenID Connect Back-Channel Logout 1.0 §2.7), inside the caller's
     /// transaction.

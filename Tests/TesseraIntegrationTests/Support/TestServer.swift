@@ -49,6 +49,10 @@ struct TestServer: ProviderUnderTest {
         }
     }
 
+    /// The master key every test server seals its signing keys with; a `tessera` process given it
+    /// (`TESSERA_MASTER_KEY`, base64) can work on the same database.
+    static let masterKey: [UInt8] = Array(repeating: 7, count: 32)
+
     private static func start(_ engine: TestEngine, port: Int, database given: TestDatabase?, clock: ManualClock,
                               configure: (inout ProviderConfiguration) -> Void) async throws -> TestServer {
         let baseURL = "http://127.0.0.1:\(port)"
@@ -62,7 +66,7 @@ struct TestServer: ProviderUnderTest {
             provider = try await Provider.open(
                 configuration: configuration,
                 database: database.url,
-                masterKey: try MasterKey(bytes: Array(repeating: 7, count: 32)),
+                masterKey: try MasterKey(bytes: masterKey),
                 clock: clock.wallClock
             )
         } catch {
