@@ -5,7 +5,7 @@ import Testing
 /// reason, never a 5xx, and never logged at `error` (the server's own log is read whole).
 @Suite("Broken HTTP framing")
 struct BrokenFramingTests {
-    static let endpoints = ["/oauth/token", "/oauth/revoke", "/oauth/introspect", "/login", "/oidc/logout", "/userinfo"]
+    static let endpoints = ["/oauth/token", "/oauth/revoke", "/oauth/introspect", "/oauth/par", "/authorize", "/login", "/oidc/logout", "/userinfo"]
 
     /// A POST's head; `framing` is its Content-Length or Transfer-Encoding line(s).
     static func head(_ path: String, framing: String) -> String {

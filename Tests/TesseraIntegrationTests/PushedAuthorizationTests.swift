@@ -61,6 +61,23 @@ struct PushedAuthorizationTests {
         }
     }
 
+    @Test("RFC 9126 §4: 20 concurrent /authorize requests with one request_uri — exactly one is served the login page, the rest refused",
+          arguments: TestEngine.all)
+    func concurrentUseOfOneReference(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let client = try await server.addClient()
+            let url = server.parAuthorizeURL(client: client, requestURI: try await server.pushedRequestURI(client: client))
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await Browser().get(url).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1, "one login page: \(statuses)")
+            #expect(statuses.filter { $0 == 400 }.count == 19, "the others refused, never a 5xx: \(statuses)")
+        }
+    }
+
     @Test("RFC 9126 §2.3: a push with an unregistered redirect_uri is refused with JSON invalid_request, not a redirect", arguments: TestEngine.all)
     func unregisteredRedirectURI(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in
@@ -80,6 +97,8 @@ struct PushedAuthorizationTests {
         ([("scope", "open\"id")], "invalid_scope"),
         ([("request", "eyJhbGciOiJub25lIn0.e30.")], "request_not_supported"),
         ([("request_uri", "urn:ietf:params:oauth:request_uri:abc")], "invalid_request"),
+        ([("redirect_uri", "http://localhost:3000/callback\u{0}")], "invalid_request"),
+        ([("scope", "openid\u{0}profile")], "invalid_request"),
     ])
     func validationErrors(engine: TestEngine, example: (extra: [(String, String)], error: String)) async throws {
         try await TestServer.with(engine) { server in
