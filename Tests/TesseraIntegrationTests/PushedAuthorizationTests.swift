@@ -239,6 +239,10 @@ struct PushedAuthorizationTests {
             #expect(plain.locationQuery["error_description"]?.contains("requires pushed authorization requests") == true)
             #expect(plain.locationQuery["state"] == "s")
             #expect(plain.locationQuery["code"] == nil)
+            let formPost = try await Browser().get(server.authorizeURL(client: client, state: "s", extra: [("response_mode", "form_post")]))
+            let posted = try #require(FormPostPage(html: formPost.body), "the refusal keeps the requested response mode")
+            #expect(posted.action == TestServer.redirectURI)
+            #expect(posted.fields["error"] == "invalid_request")
             let callback = try await server.authorize(Browser(), authorizeURL: server.parAuthorizeURL(
                 client: client, requestURI: try await server.pushedRequestURI(client: client)))
             #expect(callback["code"] != nil, "the login form's round trip carries the pushed request")

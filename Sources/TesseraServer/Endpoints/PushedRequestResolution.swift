@@ -48,7 +48,7 @@ struct PushedRequestResolution: Sendable {
         if case .valid(let authorization) = validation, authorization.client.requiresPushedAuthorization, !pushed {
             return .answered(flow.redirectError(
                 OAuthError(.invalidRequest, "This client requires pushed authorization requests: push the request to \(PushedAuthorizationEndpoint.path) and send its request_uri."),
-                to: authorization.redirectURI, state: authorization.state))
+                for: authorization))
         }
         return validation
     }
