@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The `claims` authorization request parameter (OpenID Connect Core §5.5): which individual
 /// claims the client asks for, in the id_token and at the userinfo endpoint, beyond what its
