@@ -16,7 +16,8 @@ struct TokenEndpointErrorTests {
         #expect(response.status < 500, sourceLocation: sourceLocation)
     }
 
-    @Test("a reused code is invalid_grant, and the first exchange's access and refresh tokens stop working", arguments: TestEngine.all)
+    @Test("oidcc-codereuse-30seconds: a code used again 30 s later is invalid_grant, and the first exchange's access and refresh tokens stop working",
+          arguments: TestEngine.all)
     func reusedCode(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in
             let client = try await server.addClient()
@@ -28,6 +29,7 @@ struct TokenEndpointErrorTests {
             let refreshToken = try #require(first.json["refresh_token"] as? String)
             #expect(try await server.userInfo(accessToken).status == 200)
 
+            server.clock.advance(by: 30)
             let second = try await server.exchange(code, client: client)
             Self.expectError(second, "invalid_grant")
             #expect((second.json["error_description"] as? String)?.contains("already been used") == true)
