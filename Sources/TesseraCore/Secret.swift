@@ -34,14 +34,6 @@ public struct Secret: Sendable {
         let bytes = SymmetricKey(size: SymmetricKeySize(bitCount: byteCount * 8)).withUnsafeBytes { Array($0) }
         return Secret(Base64URL.encode(bytes))
     }
-
-    /// The SHA-256 of the secret as lowercase hex: the only form in which a generated secret is stored.
-    ///
-    /// A generated secret carries 256 bits of entropy, so a fast hash is as strong as a slow one
-    /// and costs microseconds on the token endpoint's hot path. Passwords use bcrypt instead.
-    public var sha256Hex: String {
-        SHA256.hash(data: Data(unredacted.utf8)).hexString
-    }
 }
 
 extension Secret: Equatable {

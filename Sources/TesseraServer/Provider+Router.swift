@@ -7,14 +7,14 @@ extension Provider {
     public func router() -> Router<ProviderRequestContext> {
         let pages = Pages()
         let authenticator = ClientAuthenticator(clients: store)
-        let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing, users: store)
+        let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
         let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, clientGrants: store, sessions: store, codes: store,
                                      pages: pages, cookies: cookies, csrf: csrf, clock: clock, keyRing: keyRing)
         let grants: [any GrantHandler] = [
-            AuthorizationCodeGrant(codes: store, issuer: issuer, clock: clock),
-            RefreshTokenGrant(refreshTokens: store, apis: store, clientGrants: store, issuer: issuer, clock: clock),
-            ClientCredentialsGrant(apis: store, clientGrants: store, grants: store, issuer: issuer, clock: clock),
+            AuthorizationCodeGrant(store: store, issuer: issuer, clock: clock),
+            RefreshTokenGrant(store: store, refreshTokens: store, apis: store, clientGrants: store, issuer: issuer, clock: clock),
+            ClientCredentialsGrant(apis: store, clientGrants: store, store: store, issuer: issuer, clock: clock),
         ]
         let token = TokenEndpoint(
             authenticator: authenticator,

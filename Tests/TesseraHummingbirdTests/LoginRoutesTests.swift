@@ -72,7 +72,7 @@ struct LoginRoutesTests {
                 #expect(!cookie.contains(secret))
             }
 
-            let session = try #require(await store.load(idHash: Secret(id).sha256Hex, now: Date()))
+            let session = try #require(await store.load(idHash: SecretHash(of: Secret(id)).hex, now: Date()))
             #expect(session.tokens == nil)
             #expect(session.pendingLogins.count == 1)
             #expect(session.pendingLogins.first?.returnTo == "/private?x=1")
@@ -95,7 +95,7 @@ struct LoginRoutesTests {
                     .filter { $0.name == "state" }.map(\.value)
             }
             let id = String(cookie.dropFirst("tessera_rp_session=".count))
-            let session = try #require(await store.load(idHash: Secret(id).sha256Hex, now: Date()))
+            let session = try #require(await store.load(idHash: SecretHash(of: Secret(id)).hex, now: Date()))
             #expect(session.pendingLogins.map(\.authorization.state.unredacted) == Array(states.suffix(4)))
         }
     }
@@ -120,7 +120,7 @@ struct LoginRoutesTests {
             let response = try await client.execute(uri: "/login?return_to=https%3A%2F%2Fevil.example%2F", method: .get)
             let cookie = try #require(Self.setCookie(response))
             let id = String(cookie.dropFirst("tessera_rp_session=".count).prefix { $0 != ";" })
-            let session = try #require(await store.load(idHash: Secret(id).sha256Hex, now: Date()))
+            let session = try #require(await store.load(idHash: SecretHash(of: Secret(id)).hex, now: Date()))
             #expect(session.pendingLogins.first?.returnTo == "/")
         }
     }
@@ -205,12 +205,12 @@ struct LoginRoutesTests {
         let id = Secret.random()
         let response = TokenResponse(accessToken: Secret("expiring-access-token"), expiresIn: 10, refreshToken: Secret("refresh-token"))
         let tokens = TokenSet(response: response, idTokenClaims: nil, receivedAt: Date())
-        await store.save(OIDCSession(tokens: tokens, expiresAt: Date().addingTimeInterval(3_600)), idHash: id.sha256Hex, now: Date())
+        await store.save(OIDCSession(tokens: tokens, expiresAt: Date().addingTimeInterval(3_600)), idHash: SecretHash(of: id).hex, now: Date())
         try await Self.app(store: store, metadata: down).test(.router) { client in
             let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: "tessera_rp_session=" + id.unredacted])
             #expect(String(buffer: home.body) == "in")
             #expect(Self.setCookie(home) == nil)
-            #expect(await store.load(idHash: id.sha256Hex, now: Date())?.tokens == tokens)
+            #expect(await store.load(idHash: SecretHash(of: id).hex, now: Date())?.tokens == tokens)
         }
     }
 

@@ -79,7 +79,7 @@ struct FormPostResponseModeTests {
             let close = try #require(body.range(of: "</script>", range: open.upperBound..<body.endIndex))
             let script = String(body[open.upperBound..<close.lowerBound])
             #expect(body.components(separatedBy: "<script").count == 2, "exactly one script")
-            let hex = Secret(script).sha256Hex
+            let hex = SecretHash(of: Secret(script)).hex
             let digest = Data(stride(from: 0, to: hex.count, by: 2).map {
                 UInt8(hex[hex.index(hex.startIndex, offsetBy: $0)..<hex.index(hex.startIndex, offsetBy: $0 + 2)], radix: 16)!
             })

@@ -67,8 +67,8 @@ struct APIAccessTests {
 
     @Test("another client introspects my refresh token: not visible")
     func refreshVisibility() {
-        let victim = Client(id: "victim", name: "V", secretHash: "h", redirectURIs: [], grantTypes: [.authorizationCode])
-        let other = Client(id: "other", name: "O", secretHash: "h", redirectURIs: [], grantTypes: [.clientCredentials])
+        let victim = Client(id: "victim", name: "V", secretHash: SecretHash(stored: "h"), redirectURIs: [], grantTypes: [.authorizationCode])
+        let other = Client(id: "other", name: "O", secretHash: SecretHash(stored: "h"), redirectURIs: [], grantTypes: [.clientCredentials])
         #expect(TokenVisibility.mayIntrospectRefreshToken(of: Self.grant(client: "victim"), caller: victim))
         #expect(!TokenVisibility.mayIntrospectRefreshToken(of: Self.grant(client: "victim"), caller: other))
     }
@@ -78,8 +78,8 @@ struct APIAccessTests {
         let token = AccessTokenRecord(grant: Self.grant(client: "app"), scope: "read:orders", audience: Self.orders.identifier,
                                       createdAt: 0, expiresAt: 100, revokedAt: nil)
         let opaque = AccessTokenRecord(grant: Self.grant(client: "app"), scope: "openid", audience: nil, createdAt: 0, expiresAt: 100, revokedAt: nil)
-        let app = Client(id: "app", name: "A", secretHash: "h", redirectURIs: [], grantTypes: [.authorizationCode])
-        let resourceServer = Client(id: "rs", name: "RS", secretHash: "h", redirectURIs: [], grantTypes: [.clientCredentials])
+        let app = Client(id: "app", name: "A", secretHash: SecretHash(stored: "h"), redirectURIs: [], grantTypes: [.authorizationCode])
+        let resourceServer = Client(id: "rs", name: "RS", secretHash: SecretHash(stored: "h"), redirectURIs: [], grantTypes: [.clientCredentials])
         let ordersGrant = ClientGrant(clientID: "rs", apiIdentifier: Self.orders.identifier, scopes: "")
         let billingGrant = ClientGrant(clientID: "rs", apiIdentifier: "https://api.example.com/billing", scopes: "")
         let someoneElsesGrant = ClientGrant(clientID: "app", apiIdentifier: Self.orders.identifier, scopes: "")

@@ -27,7 +27,7 @@ extension OIDCClient {
         let client = self
         let flight: RefreshFlight
         do {
-            flight = try await refreshes.run(refreshToken.sha256Hex, now: now()) {
+            flight = try await refreshes.run(SecretHash(of: refreshToken).hex, now: now()) {
                 let metadata = try await client.metadata()
                 let request = try TokenEndpoint.request(.refresh(refreshToken, scope: scope), metadata: metadata,
                                                         configuration: client.configuration)
@@ -70,7 +70,7 @@ struct RefreshFlight: Sendable {
 
     /// Whether the provider rotated the refresh token whose hash is `key`, using it up.
     static func rotates(_ key: String, _ flight: RefreshFlight) -> Bool {
-        flight.tokens.refreshToken.map { $0.sha256Hex != key } ?? false
+        flight.tokens.refreshToken.map { SecretHash(of: $0).hex != key } ?? false
     }
 }
 

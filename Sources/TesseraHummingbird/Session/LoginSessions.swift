@@ -32,7 +32,7 @@ struct LoginSessions: Sendable {
     struct Found: Sendable {
         let id: Secret
         var session: OIDCSession
-        var idHash: String { id.sha256Hex }
+        var idHash: String { SecretHash(of: id).hex }
     }
 
     var now: Date { configuration.now() }
@@ -40,7 +40,7 @@ struct LoginSessions: Sendable {
     /// The request's session, if its cookie names one that is live.
     func find(_ request: Request) async throws -> Found? {
         guard let id = cookie.id(in: request) else { return nil }
-        guard let session = try await store.load(idHash: id.sha256Hex, now: now), !session.isExpired(at: now) else { return nil }
+        guard let session = try await store.load(idHash: SecretHash(of: id).hex, now: now), !session.isExpired(at: now) else { return nil }
         return Found(id: id, session: session)
     }
 
@@ -57,7 +57,7 @@ struct LoginSessions: Sendable {
     /// fixation) never becomes a logged-in session.
     func create(_ session: OIDCSession) async throws -> Cookie {
         let id = Secret.random(byteCount: 32)
-        try await store.save(session, idHash: id.sha256Hex, now: now)
+        try await store.save(session, idHash: SecretHash(of: id).hex, now: now)
         return cookie.setting(id, lifetime: .seconds(max(0, session.expiresAt.timeIntervalSince(now))))
     }
 

@@ -10,7 +10,7 @@ import TesseraCore
 /// its `Codable` form, for stores that serialise, holds them all.
 ///
 /// ```swift
-/// if let session = try await store.load(idHash: id.sha256Hex, now: Date()) {
+/// if let session = try await store.load(idHash: SecretHash(of: id).hex, now: Date()) {
 ///     print(session.tokens?.idTokenClaims?.email ?? "not logged in")
 /// }
 /// ```

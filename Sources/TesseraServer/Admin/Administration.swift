@@ -22,7 +22,7 @@ public struct Administration: Sendable {
         let client = Client(
             id: Secret.random(byteCount: 24).unredacted,
             name: registration.name,
-            secretHash: secret?.sha256Hex,
+            secretHash: secret.map(SecretHash.init(of:)),
             redirectURIs: registration.redirectURIs,
             postLogoutRedirectURIs: registration.postLogoutRedirectURIs,
             grantTypes: registration.grantTypes,

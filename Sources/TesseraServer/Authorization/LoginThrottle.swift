@@ -18,7 +18,7 @@ struct LoginThrottle: Sendable {
         let address: String
 
         init(email: String, address: IPAddress?) {
-            self.account = "account:" + Secret(email).sha256Hex
+            self.account = "account:" + SecretHash(of: Secret(email)).hex
             let client = address.map { $0.isIPv4 ? $0.description : "\($0.masked(to: 64))/64" }
             self.address = "address:" + (client ?? "unknown")
         }

@@ -72,7 +72,7 @@ struct AuthorizationFlow: Sendable {
     /// The live session behind the request's cookie, if any.
     func currentSession(of request: Request) async throws -> LoginSession? {
         guard let cookie = cookies.value(.session, in: request) else { return nil }
-        return try await sessions.session(idHash: cookie.sha256Hex, at: clock.now())
+        return try await sessions.session(idHash: SecretHash(of: cookie), at: clock.now())
     }
 
     /// Whether `session` satisfies the request without asking for the password again.
@@ -109,7 +109,7 @@ struct AuthorizationFlow: Sendable {
             createdAt: now,
             expiresAt: now + configuration.codeLifetime
         )
-        try await codes.insert(grant, codeHash: code.sha256Hex)
+        try await codes.insert(grant, codeHash: SecretHash(of: code))
         var parameters: [(name: String, value: String)] = [("code", code.unredacted)]
         if let state = authorization.state { parameters.append(("state", state)) }
         return authorization.responseMode.response(redirectURI: authorization.redirectURI, parameters: parameters,

@@ -87,7 +87,7 @@ struct IntrospectEndpoint: Sendable {
     }
 
     private func refreshIntrospection(_ presented: Secret, caller: Client) async throws -> Introspection? {
-        guard let (token, grant) = try await refreshTokens.refreshToken(hash: presented.sha256Hex) else { return nil }
+        guard let (token, grant) = try await refreshTokens.refreshToken(hash: SecretHash(of: presented)) else { return nil }
         guard TokenVisibility.mayIntrospectRefreshToken(of: grant, caller: caller),
               token.isActive(at: clock.now(), grant: grant)
         else { return .inactive }

@@ -59,7 +59,7 @@ struct LoginEndpoint: Sendable {
             }
             let cookieValue = Secret.random()
             let session = LoginSession(
-                idHash: cookieValue.sha256Hex,
+                idHash: SecretHash(of: cookieValue),
                 sid: Secret.random(byteCount: 16).unredacted,
                 userID: user.id,
                 authTime: now,
@@ -67,7 +67,7 @@ struct LoginEndpoint: Sendable {
             )
             try await sessions.insert(session, at: now)
             if let previous = flow.cookies.value(.session, in: request) {
-                try await sessions.endSession(idHash: previous.sha256Hex, at: now)
+                try await sessions.endSession(idHash: SecretHash(of: previous), at: now)
             }
             var response = try await flow.issueCode(for: authorization, session: session)
             response.setCookie(flow.cookies.sessionCookie(cookieValue))

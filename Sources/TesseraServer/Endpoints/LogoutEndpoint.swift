@@ -64,14 +64,14 @@ struct LogoutEndpoint: Sendable {
                 clientName = client.name
             }
             let cookie = cookies.value(.session, in: request)
-            if let cookie, let session = try await sessions.session(idHash: cookie.sha256Hex, at: clock.now()) {
+            if let cookie, let session = try await sessions.session(idHash: SecretHash(of: cookie), at: clock.now()) {
                 let confirmed = request.method == .post && csrf.verifiesLogout(parameters["csrf_token"], session: cookie)
                 guard hint?.names(session) == true || confirmed else {
                     return .html(pages.confirmLogout(Pages.LogoutConfirmation(
                         clientName: clientName, csrfToken: csrf.logout(session: cookie), clientID: clientID,
                         postLogoutRedirectURI: destination, state: parameters["state"])))
                 }
-                try await sessions.endSession(idHash: cookie.sha256Hex, at: clock.now())
+                try await sessions.endSession(idHash: SecretHash(of: cookie), at: clock.now())
             }
             var response: Response
             if let destination {

@@ -43,7 +43,7 @@ struct PushedAuthorizationEndpoint: Sendable {
             let reference = Secret.random()
             let now = clock.now()
             try await pushedRequests.insert(PushedRequest(clientID: client.id, parameters: query, expiresAt: now + Self.lifetime),
-                                            referenceHash: reference.sha256Hex, at: now)
+                                            referenceHash: SecretHash(of: reference), at: now)
             let answer = PushedAuthorizationResponse(
                 requestURI: Secret(PushedAuthorizationResponse.requestURIPrefix + reference.unredacted), expiresIn: Self.lifetime)
             return .json(answer, status: .created)

@@ -65,7 +65,7 @@ struct PushedRequestResolution: Sendable {
             return .refused("The request is missing the 'client_id' parameter that must accompany its request_uri.")
         }
         let randomPart = Secret(String(reference.dropFirst(PushedAuthorizationResponse.requestURIPrefix.count)))
-        switch try await pushedRequests.usePushedRequest(referenceHash: randomPart.sha256Hex, clientID: clientID, at: clock.now()) {
+        switch try await pushedRequests.usePushedRequest(referenceHash: SecretHash(of: randomPart), clientID: clientID, at: clock.now()) {
         case .consumed(let request):
             return .pushed(request.parameters)
         case .unknown, .otherClient:

@@ -28,7 +28,7 @@ struct RevokeEndpoint: Sendable {
                 throw OAuthError(.invalidRequest, "The request is missing the 'token' parameter.")
             }
             let now = clock.now()
-            let refreshHash = token.sha256Hex
+            let refreshHash = SecretHash(of: token)
             let accessKey = await AccessTokenKey.of(token, keyRing: keyRing)
             let revokeAccess = { try await accessKey.asyncFlatMap { try await accessTokens.revokeAccessToken(hash: $0, clientID: client.id, at: now) } ?? false }
             let revokeRefresh = { try await refreshTokens.revokeGrant(ofRefreshTokenHash: refreshHash, clientID: client.id, at: now) }

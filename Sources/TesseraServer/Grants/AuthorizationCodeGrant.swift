@@ -5,7 +5,7 @@ import TesseraCore
 /// The code is consumed atomically before anything else is checked, so however many requests
 /// race with one code, only one can ever get tokens; every later attempt revokes what it issued.
 struct AuthorizationCodeGrant: GrantHandler {
-    let codes: any AuthorizationCodeStore
+    let store: any GrantStore
     let issuer: TokenIssuer
     let clock: WallClock
 
@@ -17,14 +17,28 @@ struct AuthorizationCodeGrant: GrantHandler {
         }
         let now = clock.now()
         let issuer = self.issuer
-        let minted = Box<TokenIssuer.Minted>()
-        let grant = try await codes.redeemCode(hash: code.sha256Hex, at: now) { grant throws(OAuthError) in
-            try Self.check(grant, against: request, client: client, now: now)
-            let tokens = issuer.mint(under: grant, scope: grant.scope, client: client, now: now)
-            minted.value = tokens
-            return tokens.records
+        let redemption = try await store.transaction { transaction -> Redemption in
+            switch try await transaction.consumeCode(hash: SecretHash(of: code), at: now) {
+            case .unknown:
+                return .refused(OAuthError(.invalidGrant, "The authorization code is invalid."))
+            case .alreadyUsed(let grant):
+                // Seen before: revoke all it issued (RFC 6749 §4.1.2).
+                try await transaction.revokeGrant(id: grant.id, at: now)
+                return .refused(OAuthError(.invalidGrant, "The authorization code has already been used; the tokens issued for it have been revoked."))
+            case .consumed(let consumed):
+                do throws(OAuthError) {
+                    try Self.check(consumed.grant, against: request, client: client, now: now)
+                } catch {
+                    // Returned, not thrown: the code stays consumed, a failed attempt burns it.
+                    return .refused(error)
+                }
+                let minted = issuer.mint(under: consumed.grant, scope: consumed.grant.scope, client: client, now: now)
+                try await transaction.insert(minted.records, under: consumed.grant, at: now)
+                return .issued(minted, consumed)
+            }
         }
-        return try await issuer.response(for: minted.value, grant: grant, client: client, includeNonce: true, now: now)
+        let (minted, consumed) = try redemption.get()
+        return try await issuer.response(for: minted, grant: consumed.grant, user: consumed.user, client: client, includeNonce: true, now: now)
     }
 
     /// Everything RFC 6749 §4.1.3 and RFC 7636 §4.6 ask of a consumed code.

@@ -9,7 +9,7 @@ import TesseraCore
 struct ClientCredentialsGrant: GrantHandler {
     let apis: any APIStore
     let clientGrants: any ClientGrantStore
-    let grants: any MachineGrantStore
+    let store: any GrantStore
     let issuer: TokenIssuer
     let clock: WallClock
 
@@ -38,7 +38,10 @@ struct ClientCredentialsGrant: GrantHandler {
             expiresAt: now + issuer.configuration.accessTokenLifetime
         )
         let minted = issuer.mint(under: grant, scope: scope, client: client, now: now)
-        try await grants.insert(grant, tokens: minted.records, at: now)
-        return try await issuer.response(for: minted, grant: grant, client: client, includeNonce: false, now: now)
+        try await store.transaction { transaction in
+            try await transaction.insert(grant)
+            try await transaction.insert(minted.records, under: grant, at: now)
+        }
+        return try await issuer.response(for: minted, grant: grant, user: nil, client: client, includeNonce: false, now: now)
     }
 }

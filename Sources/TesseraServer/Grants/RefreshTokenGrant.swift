@@ -9,6 +9,7 @@ import TesseraCore
 /// carries only the permissions that grant allows today (an administrator may have narrowed or
 /// removed it since the user logged in).
 struct RefreshTokenGrant: GrantHandler {
+    let store: any GrantStore
     let refreshTokens: any RefreshTokenStore
     let apis: any APIStore
     let clientGrants: any ClientGrantStore
@@ -21,12 +22,30 @@ struct RefreshTokenGrant: GrantHandler {
         guard let refreshToken = request.refreshToken else {
             throw OAuthError(.invalidRequest, "The request is missing the 'refresh_token' parameter.")
         }
-        let permitted = try await permittedScope(ofRefreshTokenHash: refreshToken.sha256Hex, client: client)
+        let hash = SecretHash(of: refreshToken)
+        let permitted = try await permittedScope(ofRefreshTokenHash: hash, client: client)
         let now = clock.now()
         let issuer = self.issuer
-        let minted = Box<TokenIssuer.Minted>()
-        let grant = try await refreshTokens.rotateRefreshToken(hash: refreshToken.sha256Hex, at: now,
-                                                                graceSeconds: issuer.configuration.refreshGraceSeconds) { grant, record throws(OAuthError) in
+        let redemption = try await store.transaction { transaction -> Redemption in
+            let record: RefreshTokenRecord
+            let found: GrantWithUser
+            switch try await transaction.rotateRefreshToken(hash: hash, at: now) {
+            case .unknown:
+                return .refused(OAuthError(.invalidGrant, "The refresh token is invalid."))
+            case .rotated(let token, let grant):
+                (record, found) = (token, grant)
+            case .alreadyRotated(let token, let grant):
+                guard try await Self.isGracedRetry(of: token, grant: grant.grant, now: now, graceSeconds: issuer.configuration.refreshGraceSeconds,
+                                                   transaction: transaction)
+                else {
+                    // A rotated-out token used again means it leaked: revoke the family (RFC 9700 §4.14.2).
+                    try await transaction.revokeGrant(id: grant.grant.id, at: now)
+                    return .refused(OAuthError(.invalidGrant, "The refresh token has already been used or revoked; every token of its grant has been revoked."))
+                }
+                (record, found) = (token, grant)
+            }
+            // Thrown: the transaction rolls back and the token stays as it was.
+            let grant = found.grant
             guard grant.clientID == client.id else {
                 throw OAuthError(.invalidGrant, "The refresh token was issued to another client.")
             }
@@ -41,17 +60,30 @@ struct RefreshTokenGrant: GrantHandler {
             guard scope.isSubset(of: grant.scope) else {
                 throw OAuthError(.invalidScope, "A refresh cannot add scopes the user did not grant.")
             }
-            let tokens = issuer.mint(under: grant, scope: permitted.map(scope.intersection) ?? scope, client: client, now: now)
-            minted.value = tokens
-            return tokens.records
+            var minted = issuer.mint(under: grant, scope: permitted.map(scope.intersection) ?? scope, client: client, now: now)
+            minted.records.refreshToken?.parentHash = hash
+            try await transaction.insert(minted.records, under: grant, at: now)
+            return .issued(minted, found)
         }
-        return try await issuer.response(for: minted.value, grant: grant, client: client, includeNonce: false, now: now)
+        let (minted, found) = try redemption.get()
+        return try await issuer.response(for: minted, grant: found.grant, user: found.user, client: client, includeNonce: false, now: now)
+    }
+
+    /// Whether a rotated-out token is the legitimate client's retry (or concurrent twin refresh):
+    /// the immediately previous token, rotated no more than `graceSeconds` ago (0 turns the window
+    /// off), of a live grant, whose successor is still unused. That successor is superseded then,
+    /// so the grant keeps exactly one live refresh token however often the window is used;
+    /// presenting the superseded one later is reuse like any other.
+    private static func isGracedRetry(of token: RefreshTokenRecord, grant: Grant, now: Int, graceSeconds: Int,
+                                      transaction: any GrantTransaction) async throws -> Bool {
+        guard graceSeconds > 0, grant.revokedAt == nil, let rotatedAt = token.rotatedAt, rotatedAt >= now - graceSeconds else { return false }
+        return try await transaction.supersedeSuccessor(of: token.hash, at: now)
     }
 
     /// What the client may still get under the token's grant: nil (no limit beyond the grant) for
     /// a grant without an API; for an API, the identity scopes and what its client grant allows now.
     /// - Throws: `invalid_grant` when the client is no longer granted the API.
-    private func permittedScope(ofRefreshTokenHash hash: String, client: Client) async throws -> Scope? {
+    private func permittedScope(ofRefreshTokenHash hash: SecretHash, client: Client) async throws -> Scope? {
         guard let (_, grant) = try await refreshTokens.refreshToken(hash: hash), grant.clientID == client.id,
               let audience = grant.audience
         else { return nil }

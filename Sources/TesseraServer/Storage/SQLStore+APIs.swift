@@ -21,16 +21,3 @@ extension SQLStore: APIStore {
         }
     }
 }
-
-extension SQLStore: MachineGrantStore {
-    public func insert(_ grant: Grant, tokens: IssuedTokens, at now: Int) async throws {
-        try await engine.transaction { database in
-            try await database.raw("""
-                INSERT INTO grants (id, client_id, scope, audience, created_at, expires_at)
-                VALUES (\(bind: grant.id), \(bind: grant.clientID), \(bind: grant.scope.description), \(bind: grant.audience),
-                        \(bind: grant.createdAt), \(bind: grant.expiresAt))
-                """).run()
-            try await self.insert(tokens, under: grant, at: now, on: database)
-        }
-    }
-}

@@ -22,7 +22,7 @@ extension SQLStore: ClientStore {
                 INSERT INTO clients (id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg, created_at,
                                      require_pushed_authorization,
                                      backchannel_logout_uri, backchannel_logout_session_required)
-                VALUES (\(bind: client.id), \(bind: client.name), \(bind: client.secretHash), \(bind: String(decoding: redirectURIs, as: UTF8.self)),
+                VALUES (\(bind: client.id), \(bind: client.name), \(bind: client.secretHash?.hex), \(bind: String(decoding: redirectURIs, as: UTF8.self)),
                         \(bind: String(decoding: postLogoutURIs, as: UTF8.self)), \(bind: grantTypes), \(bind: client.idTokenAlgorithm), \(bind: now),
                         \(bind: client.requiresPushedAuthorization ? 1 : 0),
                         \(bind: client.backchannelLogoutURI), \(bind: client.backchannelLogoutSessionRequired ? 1 : 0))
@@ -37,7 +37,7 @@ extension Client {
         self.init(
             id: try row.value("id"),
             name: try row.value("name"),
-            secretHash: try row.optional("secret_hash"),
+            secretHash: try row.optional("secret_hash", as: String.self).map(SecretHash.init(stored:)),
             redirectURIs: try decoder.decode([String].self, from: Data(try row.value("redirect_uris", as: String.self).utf8)),
             postLogoutRedirectURIs: try decoder.decode([String].self, from: Data(try row.value("post_logout_redirect_uris", as: String.self).utf8)),
             grantTypes: try row.value("grant_types", as: String.self).split(separator: " ").map { GrantType(String($0)) },

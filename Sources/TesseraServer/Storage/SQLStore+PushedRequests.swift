@@ -1,22 +1,23 @@
 import SQLKit
+public import TesseraCore
 
 extension SQLStore: PushedRequestStore {
-    public func insert(_ request: PushedRequest, referenceHash: String, at now: Int) async throws {
+    public func insert(_ request: PushedRequest, referenceHash: SecretHash, at now: Int) async throws {
         try await engine.transaction { database in
             try await database.raw("""
                 INSERT INTO pushed_requests (reference_hash, client_id, parameters, created_at, expires_at)
-                VALUES (\(bind: referenceHash), \(bind: request.clientID), \(bind: request.parameters), \(bind: now), \(bind: request.expiresAt))
+                VALUES (\(bind: referenceHash.hex), \(bind: request.clientID), \(bind: request.parameters), \(bind: now), \(bind: request.expiresAt))
                 """).run()
         }
     }
 
     /// One conditional `UPDATE … RETURNING` marks the row used, so exactly-once rests on the
     /// database on both engines; only when it matches nothing does a read say why.
-    public func usePushedRequest(referenceHash: String, clientID: String, at now: Int) async throws -> PushedRequestUse {
+    public func usePushedRequest(referenceHash: SecretHash, clientID: String, at now: Int) async throws -> PushedRequestUse {
         try await engine.transaction { database in
             if let row = try await database.raw("""
                 UPDATE pushed_requests SET used_at = \(bind: now)
-                WHERE reference_hash = \(bind: referenceHash) AND client_id = \(bind: clientID)
+                WHERE reference_hash = \(bind: referenceHash.hex) AND client_id = \(bind: clientID)
                   AND used_at IS NULL AND expires_at > \(bind: now)
                 RETURNING client_id, parameters, expires_at
                 """).first() {
@@ -24,7 +25,7 @@ extension SQLStore: PushedRequestStore {
                                                expiresAt: try row.value("expires_at")))
             }
             guard let row = try await database.raw("""
-                SELECT client_id, expires_at, used_at FROM pushed_requests WHERE reference_hash = \(bind: referenceHash)
+                SELECT client_id, expires_at, used_at FROM pushed_requests WHERE reference_hash = \(bind: referenceHash.hex)
                 """).first() else {
                 return .unknown
             }

@@ -5,6 +5,12 @@ import TesseraCore
 /// The columns ``User/init(row:)`` reads.
 private let userColumns = "id, email, name, email_verified, password_hash, claims, updated_at"
 
+/// The user's columns of a join, from the table aliased `alias`, each named with the prefix `u_`
+/// so they cannot collide with the other table's (see ``User/init(joinedRow:)``).
+func joinedUserColumns(_ alias: String) -> String {
+    userColumns.split(separator: ", ").map { "\(alias).\($0) AS u_\($0)" }.joined(separator: ", ")
+}
+
 extension SQLStore: UserStore {
     public func user(email: String) async throws -> User? {
         let email = User.normalizedEmail(email)
@@ -46,14 +52,24 @@ extension SQLStore: UserStore {
 
 extension User {
     init(row: any SQLRow) throws {
+        try self.init(row: row, prefix: "")
+    }
+
+    /// The user of a row that joined ``joinedUserColumns(_:)``; `nil` when the join found none.
+    init?(joinedRow row: any SQLRow) throws {
+        guard try row.optional("u_id", as: String.self) != nil else { return nil }
+        try self.init(row: row, prefix: "u_")
+    }
+
+    private init(row: any SQLRow, prefix: String) throws {
         self.init(
-            id: try row.value("id"),
-            email: try row.value("email"),
-            name: try row.value("name"),
-            emailVerified: try row.value("email_verified", as: Int.self) != 0,
-            passwordHash: try row.value("password_hash"),
-            claims: try JSONDecoder().decode([String: JSONValue].self, from: Data(try row.value("claims", as: String.self).utf8)),
-            updatedAt: try row.optional("updated_at")
+            id: try row.value(prefix + "id"),
+            email: try row.value(prefix + "email"),
+            name: try row.value(prefix + "name"),
+            emailVerified: try row.value(prefix + "email_verified", as: Int.self) != 0,
+            passwordHash: try row.value(prefix + "password_hash"),
+            claims: try JSONDecoder().decode([String: JSONValue].self, from: Data(try row.value(prefix + "claims", as: String.self).utf8)),
+            updatedAt: try row.optional(prefix + "updated_at")
         )
     }
 

@@ -55,63 +55,30 @@ public protocol LoginFailureStore: Sendable {
 public protocol SessionStore: Sendable {
     func insert(_ session: LoginSession, at now: Int) async throws
     /// The session whose cookie hashes to `idHash`, if it is live at `now`.
-    func session(idHash: String, at now: Int) async throws -> LoginSession?
-    func endSession(idHash: String, at now: Int) async throws
+    func session(idHash: SecretHash, at now: Int) async throws -> LoginSession?
+    func endSession(idHash: SecretHash, at now: Int) async throws
 }
 
 /// Authorization codes, stored as the grant they will start.
 public protocol AuthorizationCodeStore: Sendable {
     /// Records a grant whose code hashes to `codeHash`.
-    func insert(_ grant: Grant, codeHash: String) async throws
-
-    /// Consumes the code atomically and, in the same transaction, stores what `issue` returns.
-    ///
-    /// Exactly one caller ever gets a code's grant, however many nodes and requests race for it.
-    /// A code seen again revokes its grant and every token under it. When `issue` refuses the
-    /// grant (wrong client, redirect URI or verifier, expired) the code stays consumed.
-    /// - Throws: `invalid_grant` for an unknown, reused or refused code.
-    func redeemCode(
-        hash codeHash: String,
-        at now: Int,
-        issue: @escaping @Sendable (Grant) throws(OAuthError) -> IssuedTokens
-    ) async throws -> Grant
+    func insert(_ grant: Grant, codeHash: SecretHash) async throws
 }
 
-/// Grants without a code: a machine client's client_credentials tokens.
-public protocol MachineGrantStore: Sendable {
-    /// Records the grant and its tokens in one transaction.
-    func insert(_ grant: Grant, tokens: IssuedTokens, at now: Int) async throws
-}
-
-/// Refresh tokens, rotated on every use.
+/// Refresh tokens as the revocation and introspection endpoints see them.
 public protocol RefreshTokenStore: Sendable {
-    /// Rotates a refresh token atomically, storing what `issue` returns in the same transaction.
-    ///
-    /// A rotated-out token presented again revokes the whole family — unless it is the
-    /// immediately previous token, its successor is unused, and it was rotated no more than
-    /// `graceSeconds` ago (0 turns the grace window off); then that successor is superseded, so
-    /// the grant keeps exactly one live refresh token. When `issue` refuses (another client,
-    /// revoked grant, wider scope) nothing changes.
-    /// - Throws: `invalid_grant` for an unknown, expired, reused or refused token.
-    func rotateRefreshToken(
-        hash tokenHash: String,
-        at now: Int,
-        graceSeconds: Int,
-        issue: @escaping @Sendable (Grant, RefreshTokenRecord) throws(OAuthError) -> IssuedTokens
-    ) async throws -> Grant
-
     /// A refresh token and its grant, as stored, whatever its state (for introspection).
-    func refreshToken(hash: String) async throws -> (token: RefreshTokenRecord, grant: Grant)?
+    func refreshToken(hash: SecretHash) async throws -> (token: RefreshTokenRecord, grant: Grant)?
 
     /// Revokes the grant of a refresh token issued to `clientID`; false when there is none.
-    func revokeGrant(ofRefreshTokenHash tokenHash: String, clientID: String, at now: Int) async throws -> Bool
+    func revokeGrant(ofRefreshTokenHash tokenHash: SecretHash, clientID: String, at now: Int) async throws -> Bool
 }
 
 /// Access tokens, looked up by the resource endpoints.
 public protocol AccessTokenStore: Sendable {
-    func accessToken(hash: String) async throws -> AccessTokenRecord?
+    func accessToken(hash: SecretHash) async throws -> AccessTokenRecord?
     /// Revokes one access token issued to `clientID`; false when there is none.
-    func revokeAccessToken(hash: String, clientID: String, at now: Int) async throws -> Bool
+    func revokeAccessToken(hash: SecretHash, clientID: String, at now: Int) async throws -> Bool
 }
 
 /// Signing keys, shared by every node through the database.
@@ -139,7 +106,7 @@ public protocol StoreHealth: Sendable {
 
 /// A refresh token as stored.
 public struct RefreshTokenRecord: Sendable {
-    public var hash: String
+    public var hash: SecretHash
     public var grantID: String
     public var scope: Scope
     public var createdAt: Int

@@ -54,8 +54,8 @@ struct ClientAuthenticator: Sendable {
     private func verify(id: String, secret: Secret, triedBasic: Bool) async throws -> Client {
         let client = try await clients.client(id: id)
         // Hash even for an unknown client, so the answer takes the same time either way.
-        let presented = secret.sha256Hex
-        guard let client, let stored = client.secretHash, ConstantTime.equals(presented, stored) else {
+        let presented = SecretHash(of: secret)
+        guard let client, let stored = client.secretHash, presented.matches(stored) else {
             throw Failure(error: OAuthError(.invalidClient, "Client authentication failed: unknown client or wrong secret."), triedBasic: triedBasic)
         }
         return client

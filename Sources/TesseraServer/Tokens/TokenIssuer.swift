@@ -5,14 +5,14 @@ import TesseraCore
 /// In two steps, so the database transaction stays short: ``mint(under:scope:client:now:)`` makes
 /// the random tokens and the rows to store (inside the transaction that consumes the code or the
 /// refresh token), and ``response(for:grant:client:includeNonce:now:)`` signs the JWTs after the
-/// commit — RSA signing is the most expensive step and must not hold the write lock.
+/// commit — RSA signing is the most expensive step and must not hold the write lock. The user
+/// comes with the grant, read by the statement that consumed the code or the refresh token.
 ///
 /// The access token is opaque unless the grant names an API (`audience`): then it is an RFC 9068
 /// JWT for that API.
 struct TokenIssuer: Sendable {
     let configuration: ProviderConfiguration
     let keyRing: KeyRing
-    let users: any UserStore
 
     /// Fresh tokens and the rows that will record them.
     struct Minted: Sendable {
@@ -23,7 +23,7 @@ struct TokenIssuer: Sendable {
         let refreshToken: Secret?
         let scope: Scope
         let issuedAt: Int
-        let records: IssuedTokens
+        var records: IssuedTokens
     }
 
     /// Random tokens for `grant`: an access token for `scope`, and a refresh token only when
@@ -40,7 +40,7 @@ struct TokenIssuer: Sendable {
                                scope: scope.description, audience: grant.audience,
                                expiresAt: now + configuration.accessTokenLifetime),
             refreshToken: refreshToken.map {
-                .init(hash: $0.sha256Hex, scope: grant.scope.description, expiresAt: now + configuration.refreshTokenLifetime, parentHash: nil)
+                .init(hash: SecretHash(of: $0), scope: grant.scope.description, expiresAt: now + configuration.refreshTokenLifetime, parentHash: nil)
             }
         )
         return Minted(opaqueAccessToken: opaque, accessTokenID: accessTokenID, refreshToken: refreshToken, scope: scope,
@@ -48,14 +48,10 @@ struct TokenIssuer: Sendable {
     }
 
     /// The seed's JSON response for what a grant handler minted inside its transaction, with an
-    /// id_token when `openid` was granted.
+    /// id_token when `openid` was granted and the grant has a user.
     /// - Parameter includeNonce: true for the code exchange; a refreshed id_token carries no nonce
     ///   (OpenID Connect Core §12.2).
-    func response(for minted: Minted?, grant: Grant, client: Client, includeNonce: Bool, now: Int) async throws -> TokenResponse {
-        guard let minted else {
-            throw OAuthError(.serverError, "The tokens could not be issued.")
-        }
-        let user = try await grant.userID.asyncFlatMap { try await users.user(id: $0) }
+    func response(for minted: Minted, grant: Grant, user: User?, client: Client, includeNonce: Bool, now: Int) async throws -> TokenResponse {
         let accessToken: Secret
         if let opaque = minted.opaqueAccessToken {
             accessToken = opaque

@@ -86,7 +86,7 @@ struct TestRelyingParty: Sendable {
     func session(of browser: Browser) async -> OIDCSession? {
         guard let id = browser.cookie(Self.cookie) else { return nil }
         server.ledger.record(Secret(id))
-        let session = await store.load(idHash: Secret(id).sha256Hex, now: Date())
+        let session = await store.load(idHash: SecretHash(of: Secret(id)).hex, now: Date())
         if let tokens = session?.tokens { server.ledger.record(tokens.response) }
         for login in session?.pendingLogins ?? [] {
             [login.authorization.state, login.authorization.nonce, login.authorization.codeVerifier].forEach(server.ledger.record)

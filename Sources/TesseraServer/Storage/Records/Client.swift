@@ -5,7 +5,7 @@ public struct Client: Sendable, Equatable {
     public var id: String
     public var name: String
     /// SHA-256 hex of the generated secret; `nil` for a public client (a SPA or native app).
-    public var secretHash: String?
+    public var secretHash: SecretHash?
     /// The exact redirect URIs an authorization request may name (RFC 9700 §2.1: exact match).
     public var redirectURIs: [String]
     /// Where RP-initiated logout may send the browser afterwards.
@@ -24,7 +24,7 @@ public struct Client: Sendable, Equatable {
     public init(
         id: String,
         name: String,
-        secretHash: String?,
+        secretHash: SecretHash?,
         redirectURIs: [String],
         postLogoutRedirectURIs: [String] = [],
         grantTypes: [GrantType],

@@ -1,3 +1,5 @@
+public import TesseraCore
+
 /// An authorization request a client pushed to `POST /oauth/par` (RFC 9126), waiting for the
 /// browser to bring its `request_uri` to `/authorize`.
 ///
@@ -34,8 +36,8 @@ public enum PushedRequestUse: Sendable, Equatable {
 /// Pushed authorization requests (RFC 9126), for `POST /oauth/par` and `/authorize`.
 public protocol PushedRequestStore: Sendable {
     /// Records `request` under the SHA-256 of its reference.
-    func insert(_ request: PushedRequest, referenceHash: String, at now: Int) async throws
+    func insert(_ request: PushedRequest, referenceHash: SecretHash, at now: Int) async throws
     /// Uses the request whose reference hashes to `referenceHash` for `clientID`, atomically:
     /// however many browsers and nodes race with one reference, exactly one gets `.consumed`.
-    func usePushedRequest(referenceHash: String, clientID: String, at now: Int) async throws -> PushedRequestUse
+    func usePushedRequest(referenceHash: SecretHash, clientID: String, at now: Int) async throws -> PushedRequestUse
 }
