@@ -208,6 +208,11 @@ enum Migrations {
             // `tessera clients add --require-par`: the client's /authorize takes only pushed requests.
             "ALTER TABLE clients ADD COLUMN require_pushed_authorization INTEGER NOT NULL DEFAULT 0",
         ]),
+        Step(version: 16, statements: [
+            // The grace window finds a token's successor by its parent: without this, by a scan of
+            // every refresh token.
+            "CREATE INDEX refresh_tokens_parent_hash ON refresh_tokens (parent_hash)",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns
