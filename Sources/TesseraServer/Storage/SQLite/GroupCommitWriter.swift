@@ -8,9 +8,11 @@ import Synchronization
 /// (so one that throws is rolled back alone), commits once, and only then answers each caller.
 /// Transactions that queued meanwhile make the next batch. With no contention a batch is one
 /// transaction and nothing waits; under load, a commit — WAL frames written for every page an
-/// exchange touched — is paid once for the batch instead of once per exchange, and the pages the
-/// batch's rows share are written once. Each transaction still runs alone and in order, so
-/// consuming a code stays exactly-once.
+/// exchange touched, then one fsync of the WAL (`synchronous = FULL`) — is paid once for the batch
+/// instead of once per exchange, and the pages the batch's rows share are written once. No caller
+/// hears of its transaction before that fsync returns, so an answered exchange survives a crash
+/// or a power cut. Each transaction still runs alone and in order, so consuming a code stays
+/// exactly-once.
 final class GroupCommitWriter: Sendable {
     private struct Job: Sendable {
         let body: @Sendable (any SQLDatabase) async throws -> any Sendable

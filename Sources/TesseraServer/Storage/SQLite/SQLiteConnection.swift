@@ -1,6 +1,4 @@
-import CTesseraSQLite
-import Foundation
-import SQLiteKit
+import CSQLite
 
 /// One SQLite connection used directly: statements run on the calling thread, prepared once and
 /// kept (SQLITE_PREPARE_PERSISTENT), with no thread hop.
@@ -13,38 +11,38 @@ final class SQLiteConnection: @unchecked Sendable {
 
     init(path: String) throws {
         var handle: OpaquePointer?
-        let flags = TESSERA_SQLITE_OPEN_READWRITE | TESSERA_SQLITE_OPEN_CREATE | TESSERA_SQLITE_OPEN_NOMUTEX
-        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
-        guard status == TESSERA_SQLITE_OK, let handle else {
-            if let handle { sqlite_nio_sqlite3_close_v2(handle) }
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            if let handle { sqlite3_close_v2(handle) }
             throw SQLiteFailure(message: "cannot open the SQLite database at \(path) (code \(status))")
         }
         self.handle = handle
-        sqlite_nio_sqlite3_busy_timeout(handle, 10_000)
+        sqlite3_busy_timeout(handle, 10_000)
     }
 
     deinit {
         for statement in statements.values {
-            sqlite_nio_sqlite3_finalize(statement)
+            sqlite3_finalize(statement)
         }
-        sqlite_nio_sqlite3_close_v2(handle)
+        sqlite3_close_v2(handle)
     }
 
     /// Runs one statement with `binds`, calling `onRow` for each row it returns.
-    func execute(_ sql: String, binds: [SQLiteData], onRow: (SQLiteResultRow) throws -> Void) throws {
+    func execute(_ sql: String, binds: [SQLiteValue], onRow: (SQLiteResultRow) throws -> Void) throws {
         let statement = try prepared(sql)
         defer {
-            sqlite_nio_sqlite3_reset(statement)
-            sqlite_nio_sqlite3_clear_bindings(statement)
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
         }
         for (offset, value) in binds.enumerated() {
             try check(bind(value, at: Int32(offset + 1), in: statement))
         }
         var columns: [String]?
         while true {
-            let status = sqlite_nio_sqlite3_step(statement)
-            if status == TESSERA_SQLITE_DONE { return }
-            guard status == TESSERA_SQLITE_ROW else { throw failure(status) }
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw failure(status) }
             let names = columns ?? Self.columnNames(of: statement)
             columns = names
             try onRow(SQLiteResultRow(columns: names, values: (0..<Int32(names.count)).map { Self.value(in: statement, at: $0) }))
@@ -54,66 +52,67 @@ final class SQLiteConnection: @unchecked Sendable {
     private func prepared(_ sql: String) throws -> OpaquePointer {
         if let statement = statements[sql] { return statement }
         var statement: OpaquePointer?
-        let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(TESSERA_SQLITE_PREPARE_PERSISTENT), &statement, nil)
-        guard status == TESSERA_SQLITE_OK, let statement else { throw failure(status) }
+        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw failure(status) }
         statements[sql] = statement
         return statement
     }
 
-    private func bind(_ value: SQLiteData, at index: Int32, in statement: OpaquePointer) -> Int32 {
+    private func bind(_ value: SQLiteValue, at index: Int32, in statement: OpaquePointer) -> Int32 {
         switch value {
-        case .integer(let integer): return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(integer))
-        case .float(let double): return sqlite_nio_sqlite3_bind_double(statement, index, double)
+        case .integer(let integer): return sqlite3_bind_int64(statement, index, integer)
+        case .float(let double): return sqlite3_bind_double(statement, index, double)
         case .text(let text):
             // With its byte length, never -1: SQLite would stop at a NUL and bind a shorter string
             // than the one checked ("you@example.com\0x" would look up "you@example.com").
             var text = text
             return text.withUTF8 { bytes in
                 guard let base = bytes.baseAddress else {
-                    return sqlite_nio_sqlite3_bind_text(statement, index, "", 0, tessera_sqlite_transient())
+                    return sqlite3_bind_text(statement, index, "", 0, csqlite_transient())
                 }
                 return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    sqlite_nio_sqlite3_bind_text(statement, index, $0, Int32(bytes.count), tessera_sqlite_transient())
+                    sqlite3_bind_text(statement, index, $0, Int32(bytes.count), csqlite_transient())
                 }
             }
-        case .blob(let buffer):
-            return buffer.withUnsafeReadableBytes {
-                sqlite_nio_sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), tessera_sqlite_transient())
+        case .blob(let bytes):
+            // A zero-length blob still needs a non-null pointer, or SQLite binds NULL.
+            return bytes.withUnsafeBytes {
+                sqlite3_bind_blob(statement, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), csqlite_transient())
             }
-        case .null: return sqlite_nio_sqlite3_bind_null(statement, index)
+        case .null: return sqlite3_bind_null(statement, index)
         }
     }
 
     private static func columnNames(of statement: OpaquePointer) -> [String] {
-        (0..<sqlite_nio_sqlite3_column_count(statement)).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
+        (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
     }
 
-    private static func value(in statement: OpaquePointer, at column: Int32) -> SQLiteData {
-        switch sqlite_nio_sqlite3_column_type(statement, column) {
-        case TESSERA_SQLITE_INTEGER:
-            return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
-        case TESSERA_SQLITE_FLOAT:
-            return .float(sqlite_nio_sqlite3_column_double(statement, column))
-        case TESSERA_SQLITE_TEXT:
+    private static func value(in statement: OpaquePointer, at column: Int32) -> SQLiteValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT:
+            return .float(sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
             // By its byte count, as it was bound: a NUL inside the text is kept, not an end.
-            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
-            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
+            guard let text = sqlite3_column_text(statement, column) else { return .text("") }
+            let count = Int(sqlite3_column_bytes(statement, column))
             return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
-        case TESSERA_SQLITE_BLOB:
-            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
-            guard let bytes = sqlite_nio_sqlite3_column_blob(statement, column) else { return .blob(ByteBuffer()) }
-            return .blob(ByteBuffer(bytes: UnsafeRawBufferPointer(start: bytes, count: count)))
+        case SQLITE_BLOB:
+            guard let bytes = sqlite3_column_blob(statement, column) else { return .blob([]) }
+            let count = Int(sqlite3_column_bytes(statement, column))
+            return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: count)))
         default:
             return .null
         }
     }
 
     private func check(_ status: Int32) throws {
-        guard status == TESSERA_SQLITE_OK else { throw failure(status) }
+        guard status == SQLITE_OK else { throw failure(status) }
     }
 
     private func failure(_ status: Int32) -> SQLiteFailure {
-        SQLiteFailure(message: "SQLite error \(status): \(String(cString: sqlite_nio_sqlite3_errmsg(handle)))")
+        SQLiteFailure(message: "SQLite error \(status): \(String(cString: sqlite3_errmsg(handle)))")
     }
 }
 

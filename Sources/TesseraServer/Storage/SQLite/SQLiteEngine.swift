@@ -5,31 +5,36 @@ public import SQLKit
 ///
 /// SQLite allows one writer at a time, so every transaction goes through a single writer
 /// connection, which commits them in groups (see ``GroupCommitWriter``); reads use a few
-/// connections of their own, which WAL lets run beside the writer. `busy_timeout` covers other processes (`tessera clients add`
-/// while `tessera serve` runs) writing to the same file. Statements run inline on the leasing
-/// task with cached prepared statements (see ``SQLiteConnection``).
+/// connections of their own, which WAL lets run beside the writer. `busy_timeout` covers other
+/// processes (`tessera clients add` while `tessera serve` runs) writing to the same file.
+/// Statements run inline on the leasing task with cached prepared statements, on the system's
+/// SQLite library (see ``SQLiteConnection``).
 public final class SQLiteEngine: SQLEngine {
     public var flavor: SQLFlavor { .sqlite }
 
     private let writer: GroupCommitWriter
-    private let readers: AsyncResourcePool<SQLiteConnection>
-    private let checkpointer: WALCheckpointer
+    let readers: AsyncResourcePool<SQLiteConnection>
+    let readerCount: Int
+    let checkpointer: WALCheckpointer
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection], checkpointer: SQLiteConnection) {
         self.writer = GroupCommitWriter(database: SQLiteSQLDatabase(connection: writer, logger: Self.logger))
         self.readers = AsyncResourcePool(readers)
+        self.readerCount = readers.count
         self.checkpointer = WALCheckpointer(connection: checkpointer)
     }
 
     private static let logger = Logger(label: "tessera.sqlite")
 
-    /// Every connection's settings. WAL lets readers run beside the writer; NORMAL syncs only at
-    /// checkpoints (a crash of the process loses nothing; a power cut, the last commits). The
-    /// group commit's savepoints keep their journals in memory; 8 MB of page cache each holds the
-    /// hot B-tree pages; no connection checkpoints on commit — ``WALCheckpointer`` does, in the
+    /// Every connection's settings. WAL lets readers run beside the writer. FULL syncs the WAL at
+    /// every commit, so a commit is on disk before its caller hears of it: a code answered 200 stays
+    /// consumed, and its tokens stay valid, across a power cut (NORMAL would sync only at
+    /// checkpoints and could lose the last commits). The group commit pays that one sync per batch,
+    /// not per exchange. Savepoints keep their journals in memory; 8 MB of page cache each holds
+    /// the hot B-tree pages; no connection checkpoints on commit — ``WALCheckpointer`` does, in the
     /// background.
-    private static let pragmas = [
-        "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+    static let pragmas = [
+        "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
         "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -8192", "PRAGMA wal_autocheckpoint = 0",
     ]
 

@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
-import SQLiteKit
 
 /// A leased ``SQLiteConnection`` seen through SQLKit, so the store's queries are the same for
 /// SQLite and PostgreSQL. Statements run inline; the event-loop API is answered with futures that
@@ -11,7 +10,7 @@ struct SQLiteSQLDatabase: SQLDatabase {
     let connection: SQLiteConnection
     let logger: Logger
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
-    var dialect: any SQLDialect { SQLiteDialect() }
+    var dialect: any SQLDialect { SQLiteSQLDialect() }
     /// Never log queries: their binds are hashes of secrets and personal data.
     var queryLogLevel: Logger.Level? { nil }
 
@@ -30,15 +29,14 @@ struct SQLiteSQLDatabase: SQLDatabase {
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
         let (sql, binds) = serialize(query)
-        let encoder = SQLiteDataEncoder()
-        try connection.execute(sql, binds: try binds.map { try encoder.encode($0) }) { onRow($0) }
+        try connection.execute(sql, binds: try binds.map(SQLiteBindEncoder.encode)) { onRow($0) }
     }
 }
 
 /// One result row, its values read out before the statement moves on.
 struct SQLiteResultRow: SQLRow {
     let columns: [String]
-    let values: [SQLiteData]
+    let values: [SQLiteValue]
 
     var allColumns: [String] { columns }
 
@@ -49,10 +47,10 @@ struct SQLiteResultRow: SQLRow {
     }
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        try SQLiteDataDecoder().decode(D.self, from: try value(column))
+        try SQLiteValueDecoder.decode(D.self, from: try value(column))
     }
 
-    private func value(_ column: String) throws -> SQLiteData {
+    private func value(_ column: String) throws -> SQLiteValue {
         guard let index = columns.firstIndex(of: column) else {
             throw SQLiteFailure(message: "no column '\(column)' in the result")
         }
