@@ -28,6 +28,10 @@ struct PreparedStatementTests {
             #expect(prepared.count == 1, "prepared: \(prepared)")
             // Twelve runs and the miss, all under the one name.
             #expect(prepared.first?.runs == 13)
+            // Binds that are nil (a public client's secret hash, no back-channel URI) are NULLs of
+            // a type the server infers: the three inserts ran under one name too.
+            let inserts = try await Self.preparedStatements(store, containing: "INSERT INTO clients")
+            #expect(inserts.map(\.runs) == [3], "prepared: \(inserts)")
         }
     }
 

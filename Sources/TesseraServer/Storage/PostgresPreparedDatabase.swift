@@ -84,7 +84,7 @@ struct PostgresPreparedDatabase: SQLDatabase {
         var types: [PostgresDataType] = []
         types.reserveCapacity(binds.count)
         for bind in binds {
-            if isNil(bind) {
+            if (bind as? any OptionalBind)?.isNone == true {
                 bindings.appendNull()
                 types.append(.null)
             } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable, (try? bindings.append(value)) != nil {
@@ -94,10 +94,6 @@ struct PostgresPreparedDatabase: SQLDatabase {
             }
         }
         return (bindings, types)
-    }
-
-    private static func isNil<Value>(_ value: Value) -> Bool {
-        (value as Optional<Any>) == nil
     }
 
     /// The server no longer has the named statement (SQLSTATE 26000), or its cached plan no longer
@@ -113,6 +109,16 @@ struct PostgresPreparedDatabase: SQLDatabase {
         func set() { flag.store(true, ordering: .relaxed) }
         var isSet: Bool { flag.load(ordering: .relaxed) }
     }
+}
+
+/// An optional bind, seen through `any Encodable`: a cast to a protocol looks through an Optional
+/// that holds a value, so only this tells a `nil` (a NULL of a type the server infers) apart.
+private protocol OptionalBind {
+    var isNone: Bool { get }
+}
+
+extension Optional: OptionalBind {
+    var isNone: Bool { self == nil }
 }
 
 /// The statement postgres-nio runs by name. Its API names statements by type (`static var name`,
