@@ -6,11 +6,18 @@
 -- Each thread takes every n-th line of the input, so no value is ever sent twice.
 -- With TESSERA_KEEP set, refresh tokens from exchange responses are appended to refresh-<thread>.txt.
 -- Prints one JSON line: requests, seconds, non-200 count, exhausted inputs, latency percentiles (us).
+-- With several ports in TESSERA_PORTS (one per tessera node), thread i drives the i-th port (mod
+-- their number): run one thread per node to spread the connections evenly over the nodes.
 local counter = 0
 local threads = {}
+local ports = {}
+for port in string.gmatch(os.getenv("TESSERA_PORTS") or "", "%d+") do table.insert(ports, port) end
 
 function setup(thread)
   thread:set("id", counter)
+  if #ports > 1 then
+    thread.addr = wrk.lookup("127.0.0.1", ports[counter % #ports + 1])[1]
+  end
   counter = counter + 1
   table.insert(threads, thread)
 end

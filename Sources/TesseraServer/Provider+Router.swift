@@ -6,7 +6,7 @@ extension Provider {
     /// Every endpoint, at Auth0's paths.
     public func router() -> Router<ProviderRequestContext> {
         let pages = Pages()
-        let authenticator = ClientAuthenticator(clients: store)
+        let authenticator = ClientAuthenticator(clients: clients)
         let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
         let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, clientGrants: store, sessions: store, codes: store,

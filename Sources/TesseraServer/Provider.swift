@@ -23,6 +23,8 @@ public struct Provider: Sendable {
     public let passwords: PasswordHasher
     /// Signs the CSRF tokens of the login and logout forms, under a key derived from the master key.
     let csrf: CSRFTokens
+    /// Client records as client authentication reads them: cached briefly, dropped on any change.
+    let clients: CachedClientStore
 
     /// Opens the database, applies migrations, and makes sure signing keys exist.
     public static func open(
@@ -52,7 +54,9 @@ public struct Provider: Sendable {
             return Provider(configuration: configuration, store: store, keyRing: keyRing, clock: clock,
                             passwords: PasswordHasher(cost: configuration.bcryptCost, concurrent: configuration.concurrentPasswordChecks,
                                                        queued: configuration.queuedPasswordChecks),
-                            csrf: CSRFTokens(masterKey: key))
+                            csrf: CSRFTokens(masterKey: key),
+                            clients: CachedClientStore(store: store, changes: store.clientChanges,
+                                                       lifetime: configuration.clientCacheLifetime))
         } catch {
             await store.shutdown()
             throw error
@@ -86,7 +90,7 @@ public struct Provider: Sendable {
             PeriodicService(name: "back-channel logout delivery", interval: configuration.backchannelLogout.pollInterval) { logger in
                 try await backchannelLogout.deliverDue(logger: logger)
             },
-        ]
+        ] + ClientChangeListener.services(for: store)
     }
 
     public func shutdown() async {

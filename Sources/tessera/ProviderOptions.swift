@@ -94,12 +94,13 @@ struct ProviderOptions: ParsableArguments {
 
     /// Opens the provider against the configured database; the master key is read (or created)
     /// only once the database has answered, so an unreachable one leaves no key file behind.
-    func openProvider(issuer: String, logger: Logger, configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> Provider {
+    func openProvider(issuer: String, logger: Logger, poolSize: Int? = nil,
+                      configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> Provider {
         let database = try databaseURL()
         var configuration = ProviderConfiguration(issuer: issuer)
         configuration.bcryptCost = bcryptCost
         configure(&configuration)
-        return try await Provider.open(configuration: configuration, store: try await SQLStore.open(database),
+        return try await Provider.open(configuration: configuration, store: try await SQLStore.open(database, poolSize: poolSize),
                                        masterKey: { try masterKey(for: database, logger: logger) })
     }
 }

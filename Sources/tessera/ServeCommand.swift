@@ -44,6 +44,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("key-reload-interval"), help: .hidden)
     var keyReloadSeconds: Int?
 
+    @Option(name: .customLong("database-pool-size"),
+            help: ArgumentHelp("The most PostgreSQL connections this node opens (default: one per core, at least 2; SQLite ignores it).",
+                               valueName: "connections"))
+    var databasePoolSize: String?
+
     @OptionGroup var options: ProviderOptions
 
     mutating func validate() throws {
@@ -67,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("cannot read \(path)")
         }
         _ = try Self.ranges(trustedProxies)
+        _ = try poolSize()
         if let issuer {
             guard let url = URL(string: issuer), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
                   url.query == nil, url.fragment == nil
@@ -86,6 +92,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--database-pool-size` as a count: a whole number above 0, refused with its own message
+    /// (not ArgumentParser's generic one) so the operator sees what a valid value is.
+    func poolSize() throws -> Int? {
+        guard let databasePoolSize else { return nil }
+        guard let size = Int(databasePoolSize), size > 0 else {
+            throw ValidationError("--database-pool-size must be a whole number of connections above 0, not '\(databasePoolSize)'")
+        }
+        return size
+    }
+
     func run() async throws {
         let logger = makeLogger()
         let scheme = tlsCertificate == nil ? "http" : "https"
@@ -94,7 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try options.databaseURL()
         let keyReload = keyReloadSeconds.map { Duration.seconds($0) }
         let trustedProxies = try Self.ranges(self.trustedProxies)
-        let provider = try await options.openProvider(issuer: issuer, logger: logger) {
+        let provider = try await options.openProvider(issuer: issuer, logger: logger, poolSize: try poolSize()) {
             $0.codeLifetime = codeTTL
             $0.refreshGraceSeconds = grace
             $0.keyRotationDays = rotationDays

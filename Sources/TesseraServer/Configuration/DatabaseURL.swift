@@ -27,8 +27,10 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Opens the engine, creating an SQLite file (and its folder) when missing.
-    public func openEngine() async throws -> any SQLEngine {
+    /// Opens the engine, creating an SQLite file (and its folder) when missing. `poolSize` caps a
+    /// PostgreSQL node's connections (default ``PostgresEngine/defaultMaximumConnections``);
+    /// SQLite, one file in this process, ignores it.
+    public func openEngine(poolSize: Int? = nil) async throws -> any SQLEngine {
         switch self {
         case .sqlite(let path):
             let folder = (path as NSString).deletingLastPathComponent
@@ -37,7 +39,7 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
             }
             return try await SQLiteEngine.open(path: path)
         case .postgres(let url):
-            return try await PostgresEngine.open(url: url)
+            return try await PostgresEngine.open(url: url, maximumConnections: poolSize ?? PostgresEngine.defaultMaximumConnections)
         }
     }
 

@@ -42,6 +42,9 @@ public struct ProviderConfiguration: Sendable {
     public var collectionInterval: Duration = .seconds(600)
     /// How logout tokens are delivered to clients' back-channel logout URIs.
     public var backchannelLogout = BackchannelLogoutPolicy()
+    /// How long client authentication trusts a client record it read, when no change was heard
+    /// (``CachedClientStore``): the bound on how late a change made by another SQLite process is seen.
+    public var clientCacheLifetime: Duration = CachedClientStore.defaultLifetime
 
     /// The longest a code may live: the seed's "typically expires in 10 minutes".
     public static let maximumCodeLifetime = 600

@@ -11,6 +11,8 @@ enum Migrations {
     struct Step: Sendable {
         let version: Int
         let statements: [String]
+        /// The one engine the statements are for; on the other the step is recorded and does nothing.
+        var only: SQLFlavor? = nil
     }
 
     static let steps: [Step] = [
@@ -208,6 +210,23 @@ enum Migrations {
             // `tessera clients add --require-par`: the client's /authorize takes only pushed requests.
             "ALTER TABLE clients ADD COLUMN require_pushed_authorization INTEGER NOT NULL DEFAULT 0",
         ]),
+        Step(version: 15, statements: [
+            // Every write to `clients`, by any process or node, notifies `tessera_clients` when it
+            // commits, so each node's cache of client records (CachedClientStore) drops what it
+            // holds at once (ClientChangeListener). SQLite's processes cannot notify each other.
+            """
+            CREATE OR REPLACE FUNCTION tessera_clients_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('tessera_clients', '');
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER clients_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clients
+                FOR EACH STATEMENT EXECUTE PROCEDURE tessera_clients_changed()
+            """,
+        ], only: .postgres),
         Step(version: 16, statements: [
             // The grace window finds a token's successor by its parent: without this, by a scan of
             // every refresh token.
@@ -226,7 +245,7 @@ enum Migrations {
             })
             var ran: [Int] = []
             for step in steps where !applied.contains(step.version) {
-                for statement in step.statements {
+                for statement in step.statements where step.only.map({ $0 == engine.flavor }) ?? true {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
                 let now = Int(Date().timeIntervalSince1970)

@@ -19,17 +19,26 @@ public import SQLKit
 public final class PostgresEngine: SQLEngine {
     public var flavor: SQLFlavor { .postgres }
 
-    /// The most connections one node keeps open; size the server's `max_connections` for every node.
-    public static let defaultMaximumConnections = 16
+    /// The most connections one node keeps open by default: one per core (at least two), since
+    /// a node's work between round trips is CPU; size the server's `max_connections` for every node.
+    public static var defaultMaximumConnections: Int { max(2, System.coreCount) }
 
     private let client: PostgresClient
     private let running: Task<Void, Never>
+    /// For connections outside the pool: the one that listens for notifications.
+    let connectionConfiguration: PostgresConnection.Configuration
+    /// What each pooled connection has prepared (see ``PostgresPreparedDatabase``).
+    let statements = PreparedStatementNames()
+    /// How often a transaction is run again after meeting a prepared statement the server no
+    /// longer had (it rolled back; the next run prepares afresh).
+    private static let invalidatedStatementRetries = 3
 
     /// An arbitrary constant: the advisory lock every Tessera node takes to migrate.
     private static let migrationLockKey = 0x7E55E7A
 
-    private init(client: PostgresClient) {
+    private init(client: PostgresClient, connectionConfiguration: PostgresConnection.Configuration) {
         self.client = client
+        self.connectionConfiguration = connectionConfiguration
         // Detached: the pool must not inherit a caller's graceful-shutdown signal and close while
         // requests are still draining; ``shutdown()`` ends it, after them.
         self.running = Task.detached { await client.run() }
@@ -49,7 +58,8 @@ public final class PostgresEngine: SQLEngine {
         var configuration = settings.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
         // The pool runs before the first query is leased, as PostgresClient requires.
-        let engine = PostgresEngine(client: PostgresClient(configuration: configuration, backgroundLogger: logger))
+        let engine = PostgresEngine(client: PostgresClient(configuration: configuration, backgroundLogger: logger),
+                                    connectionConfiguration: settings.connectionConfiguration)
         do {
             try await withDeadline(settings.connectTimeout) {
                 let connection = try await PostgresConnection.connect(configuration: settings.connectionConfiguration, id: 0, logger: logger)
@@ -64,13 +74,24 @@ public final class PostgresEngine: SQLEngine {
 
     public func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         try await client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: nil))
+            try await body(PostgresPreparedDatabase(connection: connection, names: statements, invalidated: nil))
         }
     }
 
+    /// Runs `body` in a transaction, again from `BEGIN` when a prepared statement the server no
+    /// longer had aborted it (nothing was committed, so exactly-once is untouched).
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         try await client.withConnection { connection in
-            try await connection.sql(queryLogLevel: nil).runTransaction(body)
+            var attempt = 0
+            while true {
+                let invalidated = PostgresPreparedDatabase.Invalidation()
+                let database = PostgresPreparedDatabase(connection: connection, names: statements, invalidated: invalidated)
+                do {
+                    return try await database.runTransaction(body)
+                } catch where invalidated.isSet && attempt < Self.invalidatedStatementRetries {
+                    attempt += 1
+                }
+            }
         }
     }
 

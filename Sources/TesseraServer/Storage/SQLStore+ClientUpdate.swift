@@ -17,6 +17,8 @@ extension SQLStore {
             assignments.append("require_pushed_authorization = \(bind: required ? 1 : 0)")
         }
         let set = assignments.joined(separator: ", ")
+        // Marked changed however the transaction ends: a cached record must never outlive a write.
+        defer { clientChanges.changed() }
         return try await engine.transaction { database in
             try await database.raw("UPDATE clients SET \(set) WHERE id = \(bind: clientID) RETURNING id").first() != nil
         }

@@ -28,6 +28,7 @@ extension SQLStore: ClientStore {
                         \(bind: client.backchannelLogoutURI), \(bind: client.backchannelLogoutSessionRequired ? 1 : 0))
                 """).run()
         }
+        clientChanges.changed()
     }
 }
 

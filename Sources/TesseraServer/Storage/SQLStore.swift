@@ -8,14 +8,18 @@ import TesseraCore
 /// without any in-memory coordination.
 public final class SQLStore: Sendable {
     public let engine: any SQLEngine
+    /// Counts writes to `clients` made through this store (and, on PostgreSQL, by anyone), for
+    /// the cache of client records (``CachedClientStore``).
+    public let clientChanges = ClientChanges()
 
     public init(engine: any SQLEngine) {
         self.engine = engine
     }
 
-    /// Opens the database `url` names, without touching its schema.
-    public static func open(_ url: DatabaseURL) async throws -> SQLStore {
-        SQLStore(engine: try await url.openEngine())
+    /// Opens the database `url` names, without touching its schema; `poolSize` caps PostgreSQL's
+    /// connections (see ``DatabaseURL/openEngine(poolSize:)``).
+    public static func open(_ url: DatabaseURL, poolSize: Int? = nil) async throws -> SQLStore {
+        SQLStore(engine: try await url.openEngine(poolSize: poolSize))
     }
 
     /// Brings the schema up to date; safe to call from several processes at once.
