@@ -44,6 +44,11 @@ public enum FormURLEncoding {
 
     /// One component unescaped: `+` is space, `%XX` a byte; `nil` when malformed or not UTF-8.
     public static func unescape(_ string: some StringProtocol) -> String? {
+        // Most components (codes, URLs already escaped by the client, grant types) hold neither
+        // `%` nor `+`: they are already their own text, with no byte-by-byte copy.
+        if !string.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
+            return String(string)
+        }
         var bytes = [UInt8]()
         var iterator = Array(string.utf8).makeIterator()
         while let byte = iterator.next() {

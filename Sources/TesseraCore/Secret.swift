@@ -40,7 +40,10 @@ public struct Secret: Sendable {
     /// A generated secret carries 256 bits of entropy, so a fast hash is as strong as a slow one
     /// and costs microseconds on the token endpoint's hot path. Passwords use bcrypt instead.
     public var sha256Hex: String {
-        SHA256.hash(data: Data(unredacted.utf8)).hexString
+        var text = unredacted
+        // Hashed in place from the string's UTF-8, not through a `Data` copy: this runs for every
+        // code, refresh token and client secret a token request presents.
+        return text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }.hexString
     }
 }
 
@@ -74,12 +77,14 @@ extension Secret: Codable {
 extension Sequence where Element == UInt8 {
     /// Lowercase hexadecimal, two digits a byte.
     public var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
+        out.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0f)])
         }
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
