@@ -48,10 +48,15 @@ struct JSONWriterTests {
     func randomStrings() throws {
         let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "/", "\u{0}", "\u{1}", "\u{8}", "\t", "\n", "\u{C}", "\r", "\u{1F}",
                                      "\u{7F}", "\u{85}", "é", "€", "𝄞", "🔐", "\u{2028}", "{", "}", "[", ":", ","]
-        var generator = SplitMix64(seed: 12)
+        // A fixed linear congruential sequence (Knuth's MMIX constants): a failure repeats every run.
+        var state: UInt64 = 12
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
         for _ in 0..<500 {
-            let length = Int(generator.next() % 40)
-            let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            let length = next() % 40
+            let text = String((0..<length).map { _ in alphabet[next() % alphabet.count] })
             var writer = JSONWriter()
             writer.beginArray()
             writer.string(text)
@@ -108,18 +113,5 @@ struct JSONWriterTests {
         #expect(try JSONDecoder().decode(TokenResponse.self, from: Data(direct)) == response)
         // JSONEncoder's member order is not fixed (it varies from run to run); the writer's is the seed's.
         #expect(String(decoding: direct, as: UTF8.self).hasPrefix(#"{"access_token":"#))
-    }
-}
-
-/// A small deterministic generator, so a failing random case fails the same way every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -59,9 +59,12 @@ enum OAuthRequestBody {
         }
     }
 
-    /// The body as text, read straight from NIO's buffer (no copy into `Data` first).
+    /// The body as text, read straight from NIO's buffer (no copy into `Data` first). A leading
+    /// byte order mark is skipped, as Foundation's `String(data:encoding:)` skipped it before.
     private static func text(_ buffer: ByteBuffer) throws(OAuthError) -> String {
-        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+        var bytes = buffer.readableBytesView
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw OAuthError(.invalidRequest, "The request body is not UTF-8.")
         }
         return text
