@@ -31,27 +31,10 @@ public struct JSONWriter: Sendable {
         public var description: String { "JSON has no form for a non-finite number" }
     }
 
-    public mutating func beginObject() {
-        separate()
-        bytes.append(UInt8(ascii: "{"))
-        first = true
-    }
-
-    public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
-        first = false
-    }
-
-    public mutating func beginArray() {
-        separate()
-        bytes.append(UInt8(ascii: "["))
-        first = true
-    }
-
-    public mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
-        first = false
-    }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// A member's name and colon; its value is the next thing written.
     public mutating func key(_ name: String) {
@@ -158,6 +141,17 @@ public struct JSONWriter: Sendable {
 
     private mutating func separate() {
         if !first { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        first = true
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        bytes.append(bracket)
+        first = false
     }
 
     private mutating func writeString(_ string: String) {

@@ -11,13 +11,20 @@ extension IDTokenPayload: JWTClaimsWriting {
     }
 }
 
+/// The registered claims both tokens open with (RFC 7519 §4.1), in their coding keys' order:
+/// `aud` a single string in an id_token (as it is encoded), an array in an access token.
+private func writeRegistered(iss: String, sub: String, audience: [String], single: Bool, exp: Int, iat: Int,
+                             to writer: inout JSONWriter) {
+    writer.member("iss", iss)
+    writer.member("sub", sub)
+    if single { writer.member("aud", audience.first) } else { writer.member("aud", audience) }
+    writer.member("exp", exp)
+    writer.member("iat", iat)
+}
+
 extension IDTokenClaims {
     func writeMembers(to writer: inout JSONWriter) {
-        writer.member(CodingKeys.iss.rawValue, iss)
-        writer.member(CodingKeys.sub.rawValue, sub)
-        writer.member(CodingKeys.aud.rawValue, aud)
-        writer.member(CodingKeys.exp.rawValue, exp)
-        writer.member(CodingKeys.iat.rawValue, iat)
+        writeRegistered(iss: iss, sub: sub, audience: [aud], single: true, exp: exp, iat: iat, to: &writer)
         writer.member(CodingKeys.authTime.rawValue, authTime)
         writer.member(CodingKeys.acr.rawValue, acr)
         writer.member(CodingKeys.amr.rawValue, amr)
@@ -30,11 +37,7 @@ extension IDTokenClaims {
 
 extension AccessTokenClaims: JWTClaimsWriting {
     func writeMembers(to writer: inout JSONWriter) {
-        writer.member(CodingKeys.iss.rawValue, iss)
-        writer.member(CodingKeys.sub.rawValue, sub)
-        writer.member(CodingKeys.aud.rawValue, aud)
-        writer.member(CodingKeys.exp.rawValue, exp)
-        writer.member(CodingKeys.iat.rawValue, iat)
+        writeRegistered(iss: iss, sub: sub, audience: aud, single: false, exp: exp, iat: iat, to: &writer)
         writer.member(CodingKeys.jti.rawValue, jti)
         writer.member(CodingKeys.clientID.rawValue, clientID)
         writer.member(CodingKeys.scope.rawValue, scope)
