@@ -14,32 +14,41 @@ public enum Base64URL {
     }()
 
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        let input = Array(bytes)
         var output = [UInt8]()
-        output.reserveCapacity((input.count * 4 + 2) / 3)
-        var index = 0
-        while index + 3 <= input.count {
-            let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
-            output.append(alphabet[Int(chunk >> 18 & 63)])
-            output.append(alphabet[Int(chunk >> 12 & 63)])
-            output.append(alphabet[Int(chunk >> 6 & 63)])
-            output.append(alphabet[Int(chunk & 63)])
-            index += 3
-        }
-        switch input.count - index {
-        case 1:
-            let chunk = UInt32(input[index]) << 16
-            output.append(alphabet[Int(chunk >> 18 & 63)])
-            output.append(alphabet[Int(chunk >> 12 & 63)])
-        case 2:
-            let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8
-            output.append(alphabet[Int(chunk >> 18 & 63)])
-            output.append(alphabet[Int(chunk >> 12 & 63)])
-            output.append(alphabet[Int(chunk >> 6 & 63)])
-        default:
-            break
-        }
+        append(Array(bytes), to: &output)
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends the encoding of `input` to `output`: a JWS is assembled in one buffer this way,
+    /// with no intermediate strings.
+    public static func append(_ input: [UInt8], to output: inout [UInt8]) {
+        output.reserveCapacity(output.count + (input.count * 4 + 2) / 3)
+        input.withUnsafeBufferPointer { input in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                var index = 0
+                while index + 3 <= input.count {
+                    let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+                    output.append(alphabet[Int(chunk >> 18 & 63)])
+                    output.append(alphabet[Int(chunk >> 12 & 63)])
+                    output.append(alphabet[Int(chunk >> 6 & 63)])
+                    output.append(alphabet[Int(chunk & 63)])
+                    index += 3
+                }
+                switch input.count - index {
+                case 1:
+                    let chunk = UInt32(input[index]) << 16
+                    output.append(alphabet[Int(chunk >> 18 & 63)])
+                    output.append(alphabet[Int(chunk >> 12 & 63)])
+                case 2:
+                    let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8
+                    output.append(alphabet[Int(chunk >> 18 & 63)])
+                    output.append(alphabet[Int(chunk >> 12 & 63)])
+                    output.append(alphabet[Int(chunk >> 6 & 63)])
+                default:
+                    break
+                }
+            }
+        }
     }
 
     /// The bytes of a base64url string, with or without padding; `nil` when it is not base64url.

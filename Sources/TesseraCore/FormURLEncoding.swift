@@ -8,10 +8,12 @@ public enum FormURLEncoding {
     /// is malformed or the bytes are not UTF-8.
     public static func decode(_ body: String) -> [(name: String, value: String)]? {
         var pairs: [(name: String, value: String)] = []
-        for field in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = unescape(parts[0]) else { return nil }
-            guard let value = parts.count > 1 ? unescape(parts[1]) : "" else { return nil }
+        // Split on the bytes `&` and `=`, as WHATWG URL §5.1 does — not on Characters, which costs
+        // grapheme breaking on every body (half the parsing time of a token request).
+        for field in body.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = field.firstIndex(of: UInt8(ascii: "="))
+            guard let name = unescape(Substring(field[..<(equals ?? field.endIndex)])) else { return nil }
+            guard let value = equals.map({ unescape(Substring(field[field.index(after: $0)...])) }) ?? "" else { return nil }
             pairs.append((name, value))
         }
         return pairs
@@ -44,6 +46,11 @@ public enum FormURLEncoding {
 
     /// One component unescaped: `+` is space, `%XX` a byte; `nil` when malformed or not UTF-8.
     public static func unescape(_ string: some StringProtocol) -> String? {
+        // Most components (codes, URLs already escaped by the client, grant types) hold neither
+        // `%` nor `+`: they are already their own text, with no byte-by-byte copy.
+        if !string.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
+            return String(string)
+        }
         var bytes = [UInt8]()
         var iterator = Array(string.utf8).makeIterator()
         while let byte = iterator.next() {

@@ -13,7 +13,10 @@ public struct SecretHash: Hashable, Sendable, CustomStringConvertible {
 
     /// Hashes `secret`.
     public init(of secret: Secret) {
-        hex = SHA256.hash(data: Data(secret.unredacted.utf8)).hexString
+        var text = secret.unredacted
+        // Hashed in place from the string's UTF-8, not through a `Data` copy: this runs for every
+        // code, refresh token and client secret a token request presents.
+        hex = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }.hexString
     }
 
     /// A hash read back from storage.

@@ -11,6 +11,13 @@ struct FormURLEncodingTests {
         #expect(pairs.map(\.value) == ["1 2", "é&", "3", "", ""])
     }
 
+    @Test("WHATWG URL §5.1: `&` and `=` split as bytes, even where a combining mark follows them; `=` in a value stays")
+    func splitsOnBytes() throws {
+        let pairs = try #require(FormURLEncoding.decode("a=1&\u{301}b=\u{301}2&c=x=y&&é=ü"))
+        #expect(pairs.map(\.name) == ["a", "\u{301}b", "c", "é"])
+        #expect(pairs.map(\.value) == ["1", "\u{301}2", "x=y", "ü"])
+    }
+
     @Test("refuses malformed escapes and invalid UTF-8", arguments: ["a=%", "a=%4", "a=%zz", "a=%ff"])
     func malformed(body: String) {
         #expect(FormURLEncoding.decode(body) == nil)

@@ -27,7 +27,7 @@ struct TokenEndpoint: Sendable {
             }
             let response = try await handler.respond(to: tokenRequest, client: client)
             TokenMetrics.issued(handler.grantType.rawValue)
-            return .json(response)
+            return .json(bytes: response.jsonBytes, noStore: true)
         } catch {
             TokenMetrics.refused(OAuthFailureResponse.code(of: error).rawValue)
             return OAuthFailureResponse.response(for: error, triedBasic: triedBasic, operation: "token request", logger: context.logger)

@@ -35,7 +35,8 @@ struct UserInfoEndpoint: Sendable {
             guard let userID = record.grant.userID, let user = try await users.user(id: userID) else {
                 throw OAuthError(.invalidToken, "The access token does not belong to a user.")
             }
-            return .json(UserClaims(user: user, scope: record.scope, requested: (record.grant.claims?.userinfo ?? [:]).keys))
+            let claims = UserClaims(user: user, scope: record.scope, requested: (record.grant.claims?.userinfo ?? [:]).keys)
+            return .json(bytes: try claims.jsonBytes, noStore: true)
         } catch let error as OAuthError {
             return error.response(challenge: error.bearerChallenge)
         } catch {

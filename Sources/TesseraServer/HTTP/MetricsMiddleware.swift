@@ -7,6 +7,22 @@ import Metrics
 /// The endpoint label is the route pattern (`/oauth/token`), or Hummingbird's `NotFound` — never the raw
 /// path, which a client controls: labels stay few, and never carry anything a client sent.
 public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// One request series: the route pattern, the method and the status.
+    private struct Series: Hashable, Sendable {
+        let endpoint: String
+        let method: String
+        let status: Int
+    }
+
+    private let requests = MetricHandles<Series, Counter> {
+        Counter(label: "tessera_http_requests_total",
+                dimensions: [("endpoint", $0.endpoint), ("method", $0.method), ("status", String($0.status))])
+    }
+    /// Timed per route and method only (the status is not a dimension of the histogram).
+    private let durations = MetricHandles<Series, Metrics.Timer> {
+        Timer(label: "tessera_http_request_duration_seconds", dimensions: [("endpoint", $0.endpoint), ("method", $0.method)])
+    }
+
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -23,24 +39,27 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
     }
 
     private func record(_ request: Request, context: Context, status: Int, start: UInt64) {
-        let dimensions = [
-            ("endpoint", context.endpointPath ?? "unmatched"),
-            ("method", request.method.rawValue),
-            ("status", String(status)),
-        ]
-        Counter(label: "tessera_http_requests_total", dimensions: dimensions).increment()
-        Timer(label: "tessera_http_request_duration_seconds", dimensions: Array(dimensions.prefix(2)))
+        let endpoint = context.endpointPath ?? "unmatched"
+        requests(Series(endpoint: endpoint, method: request.method.rawValue, status: status)).increment()
+        durations(Series(endpoint: endpoint, method: request.method.rawValue, status: 0))
             .recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
     }
 }
 
 /// What the token endpoint counts: tokens issued by grant type, refusals by error code.
 enum TokenMetrics {
+    private static let issuedCounters = MetricHandles<String, Counter> {
+        Counter(label: "tessera_tokens_issued_total", dimensions: [("grant_type", $0)])
+    }
+    private static let errorCounters = MetricHandles<String, Counter> {
+        Counter(label: "tessera_token_errors_total", dimensions: [("error", $0)])
+    }
+
     static func issued(_ grantType: String) {
-        Counter(label: "tessera_tokens_issued_total", dimensions: [("grant_type", grantType)]).increment()
+        issuedCounters(grantType).increment()
     }
 
     static func refused(_ code: String) {
-        Counter(label: "tessera_token_errors_total", dimensions: [("error", code)]).increment()
+        errorCounters(code).increment()
     }
 }

@@ -17,11 +17,11 @@ enum OAuthRequestBody {
         guard let mediaType, ["application/x-www-form-urlencoded", "application/json"].contains(mediaType) else {
             throw OAuthError(.invalidRequest, "The body must be application/x-www-form-urlencoded or application/json.")
         }
-        let bytes = try await bytes(of: request, limit: limit)
+        let buffer = try await bytes(of: request, limit: limit)
         if mediaType == "application/json" {
-            return try OAuthParameters(json: bytes)
+            return try OAuthParameters(json: Data(buffer.readableBytesView))
         }
-        return try OAuthParameters(form: try text(bytes))
+        return try OAuthParameters(form: try text(buffer))
     }
 
     /// A form-encoded body as text, not yet parsed: `POST /authorize` validates it exactly as the
@@ -35,9 +35,9 @@ enum OAuthRequestBody {
     }
 
     private static func mediaType(of request: Request) -> String? {
-        request.headers[.contentType]?
-            .split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard let contentType = request.headers[.contentType] else { return nil }
+        let type = contentType.utf8.firstIndex(of: UInt8(ascii: ";")).map { contentType[..<$0] } ?? contentType[...]
+        return type.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// A body that announces more than the limit is refused before anything else is looked at.
@@ -47,10 +47,9 @@ enum OAuthRequestBody {
         }
     }
 
-    private static func bytes(of request: Request, limit: Int) async throws -> Data {
-        let buffer: ByteBuffer
+    private static func bytes(of request: Request, limit: Int) async throws -> ByteBuffer {
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw TooLarge()
         } catch {
@@ -58,11 +57,14 @@ enum OAuthRequestBody {
             // body cut short of its length — the client's mistake, never the server's.
             throw OAuthError(.invalidRequest, "The request body could not be read: its chunked framing is broken or it ended early.")
         }
-        return Data(buffer.readableBytesView)
     }
 
-    private static func text(_ bytes: Data) throws(OAuthError) -> String {
-        guard let text = String(data: bytes, encoding: .utf8) else {
+    /// The body as text, read straight from NIO's buffer (no copy into `Data` first). A leading
+    /// byte order mark is skipped, as Foundation's `String(data:encoding:)` skipped it before.
+    private static func text(_ buffer: ByteBuffer) throws(OAuthError) -> String {
+        var bytes = buffer.readableBytesView
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw OAuthError(.invalidRequest, "The request body is not UTF-8.")
         }
         return text

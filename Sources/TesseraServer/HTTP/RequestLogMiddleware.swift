@@ -1,6 +1,5 @@
 public import Hummingbird
 import HTTPTypes
-import Foundation
 import Logging
 
 /// Logs one line per request: method, path, status and duration.
@@ -14,16 +13,25 @@ public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        // Built only when `info` is emitted (swift-log takes metadata as an autoclosure).
         context.logger.info(
             "request",
             metadata: [
                 "method": .string(request.method.rawValue),
                 "path": .string(request.uri.path),
-                "status": .stringConvertible(response.status.code),
-                "ms": .string(String(format: "%.2f", milliseconds)),
+                "status": .string(String(response.status.code)),
+                "ms": .string(Self.milliseconds(elapsed)),
             ]
         )
         return response
+    }
+
+    /// `elapsed` in milliseconds with two decimals ("12.34"), without `String(format:)`, which
+    /// goes through Foundation's formatter on every request line.
+    static func milliseconds(_ elapsed: Duration) -> String {
+        let (seconds, attoseconds) = elapsed.components
+        let hundredths = seconds * 100_000 + (attoseconds + 5_000_000_000_000) / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

@@ -28,7 +28,7 @@ extension Response {
             headers[.pragma] = "no-cache"
         }
         headers.append(contentsOf: extra)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(bytes))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// An HTML page with the headers every page of the provider carries: never cached, never

@@ -11,26 +11,51 @@ protocol JWSSigningKey: Sendable {
     func sign(_ input: [UInt8]) throws -> [UInt8]
 }
 
+/// A claims set that writes its own JSON members: the id_token's and the access token's, signed on
+/// every token request, skip `JSONEncoder` this way (see ``JSONWriter``). Still `Encodable`, the
+/// form tests compare the written JSON with.
+protocol JWTClaimsWriting: Encodable {
+    /// Writes the claims as members of the payload object, which the caller opens and closes.
+    func writeMembers(to writer: inout JSONWriter) throws
+}
+
 /// Compact JWS serialization (RFC 7515 §7.1) of a claims set: the one place tokens are signed.
 ///
 /// jwt-kit verifies every token (in the tests, the client library and here); it signs through a
 /// key collection that accepts no outside signer, so signing with libcrypto needs these few lines
-/// of assembly: `BASE64URL(header) . BASE64URL(claims) . BASE64URL(signature)`.
+/// of assembly: `BASE64URL(header) . BASE64URL(claims) . BASE64URL(signature)`, built in one
+/// byte buffer that is also the signing input.
 enum JWSSerializer {
-    private struct Header: Encodable {
-        let alg: String
-        let typ: String
-        let kid: String
+    static func sign(_ claims: some JWTClaimsWriting, type: String, kid: String, key: any JWSSigningKey) throws -> String {
+        var payload = JSONWriter(capacity: 512)
+        payload.beginObject()
+        try claims.writeMembers(to: &payload)
+        payload.endObject()
+        return try assemble(payload: payload.bytes, type: type, kid: kid, key: key)
     }
 
     static func sign(_ claims: some Encodable, type: String, kid: String, key: any JWSSigningKey) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
-        let header = try encoder.encode(Header(alg: key.algorithm.rawValue, typ: type, kid: kid))
-        let payload = try encoder.encode(claims)
-        let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
-        let signature = try key.sign(Array(signingInput.utf8))
-        return signingInput + "." + Base64URL.encode(signature)
+        return try assemble(payload: Array(try encoder.encode(claims)), type: type, kid: kid, key: key)
+    }
+
+    private static func assemble(payload: [UInt8], type: String, kid: String, key: any JWSSigningKey) throws -> String {
+        var header = JSONWriter(capacity: 96)
+        header.beginObject()
+        header.member("alg", key.algorithm.rawValue)
+        header.member("typ", type)
+        header.member("kid", kid)
+        header.endObject()
+        var token = [UInt8]()
+        token.reserveCapacity((header.bytes.count + payload.count) * 4 / 3 + 360)
+        Base64URL.append(header.bytes, to: &token)
+        token.append(UInt8(ascii: "."))
+        Base64URL.append(payload, to: &token)
+        let signature = try key.sign(token)
+        token.append(UInt8(ascii: "."))
+        Base64URL.append(signature, to: &token)
+        return String(decoding: token, as: UTF8.self)
     }
 }
 

@@ -140,8 +140,19 @@ public final class KeyRing: Sendable {
     /// `at+jwt` for an RFC 9068 access token). Reads the snapshot under a lock held for a pointer
     /// copy; the signature itself runs on the caller's thread, so signing scales with the cores.
     public func sign(_ claims: some Encodable, algorithm: SigningAlgorithm, type: String = "JWT") throws -> String {
-        guard let signer = snapshot.withLock({ $0?.signers[algorithm] }) else { throw KeyRingError.noSigningKey(algorithm) }
+        let signer = try signer(for: algorithm)
         return try JWSSerializer.sign(claims, type: type, kid: signer.kid, key: signer.key)
+    }
+
+    /// ``sign(_:algorithm:type:)`` for the claims of the token endpoint, which write their own JSON.
+    func sign(_ claims: some JWTClaimsWriting, algorithm: SigningAlgorithm, type: String = "JWT") throws -> String {
+        let signer = try signer(for: algorithm)
+        return try JWSSerializer.sign(claims, type: type, kid: signer.kid, key: signer.key)
+    }
+
+    private func signer(for algorithm: SigningAlgorithm) throws -> (kid: String, key: any JWSSigningKey) {
+        guard let signer = snapshot.withLock({ $0?.signers[algorithm] }) else { throw KeyRingError.noSigningKey(algorithm) }
+        return signer
     }
 
     /// Verifies a token this provider signed, with any published key.

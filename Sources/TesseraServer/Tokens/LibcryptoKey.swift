@@ -1,5 +1,4 @@
 import CTesseraLibcrypto
-import Crypto
 import Foundation
 
 /// An RS256 or ES256 key held by the system's libcrypto, parsed once and shared by every thread.
@@ -36,7 +35,8 @@ final class LibcryptoKey: JWSSigningKey, @unchecked Sendable {
         signature.removeSubrange(length...)
         if algorithm == .es256 {
             // libcrypto writes ECDSA signatures in DER; JWS wants r ‖ s (RFC 7518 §3.4).
-            return Array(try P256.Signing.ECDSASignature(derRepresentation: signature).rawRepresentation)
+            guard let raw = ECDSASignatureDER.raw(signature, width: 32) else { throw SigningKeyError.signingFailed }
+            return raw
         }
         return signature
     }
