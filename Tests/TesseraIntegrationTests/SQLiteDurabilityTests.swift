@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TesseraCore
 
@@ -13,6 +14,16 @@ struct SQLiteDurabilityTests {
         let code: Int
         let status: Int?
         let accessToken: String?
+    }
+
+    /// The 200s counted across the burst's tasks.
+    private final class Counter: Sendable {
+        private let value = Atomic(0)
+
+        /// Counts one more and returns the new count.
+        func increment() -> Int {
+            value.add(1, ordering: .relaxed).newValue
+        }
     }
 
     @Test("Durability: every code exchange answered 200 survives a kill -9 of the SQLite group-commit writer right after — its access token still works at /userinfo, its code stays consumed (invalid_grant)")
@@ -32,31 +43,29 @@ struct SQLiteDurabilityTests {
             let browser = Browser()
             _ = try await server.authorize(browser, authorizeURL: server.authorizeURL(client: client))
             var codes: [Secret] = []
-            for _ in 0..<48 {
+            for _ in 0..<160 {
                 let code = Secret(try #require(try await browser.get(server.authorizeURL(client: client)).locationQuery["code"]))
                 ledger.record(code)
                 codes.append(code)
             }
 
             // Every exchange at once, so the writer commits them in batches; the process is
-            // killed as soon as a batch's worth of 200s has come back, with the rest in flight.
+            // killed by the task that receives the eighth 200, the moment it does, with the rest
+            // of the burst still in flight.
             let killAfter = 8
             let burst = codes
+            let answered = Counter()
             let attempts = await withTaskGroup(of: Attempt.self) { group in
                 for (index, code) in burst.enumerated() {
                     group.addTask {
                         guard let response = try? await server.exchange(code, client: client) else {
                             return Attempt(code: index, status: nil, accessToken: nil)
                         }
+                        if response.status == 200, answered.increment() == killAfter { first.kill() }
                         return Attempt(code: index, status: response.status, accessToken: response.json["access_token"] as? String)
                     }
                 }
-                var attempts: [Attempt] = []
-                for await attempt in group {
-                    attempts.append(attempt)
-                    if attempts.filter({ $0.status == 200 }).count == killAfter { first.kill() }
-                }
-                return attempts
+                return await group.reduce(into: []) { $0.append($1) }
             }
             #expect(await first.terminate() == SIGKILL, "the writer died of SIGKILL")
             let successes = attempts.filter { $0.status == 200 }

@@ -17,14 +17,14 @@ struct AuthorizationCodeGrant: GrantHandler {
         }
         let now = clock.now()
         let issuer = self.issuer
-        let redemption = try await store.transaction { transaction -> Redemption in
-            switch try await transaction.consumeCode(hash: SecretHash(of: code), at: now) {
+        // Each step stands on its own: the consumption is final however the rest goes.
+        let redemption = try await store.autocommit { operations -> Redemption in
+            switch try await operations.consumeCode(hash: SecretHash(of: code), at: now) {
             case .unknown:
                 return .refused(OAuthError(.invalidGrant, "The authorization code is invalid."))
             case .alreadyUsed(let grant):
-                // Seen before: revoke all it issued (RFC 6749 §4.1.2).
-                try await transaction.revokeGrant(id: grant.id, at: now)
-                return .refused(OAuthError(.invalidGrant, "The authorization code has already been used; the tokens issued for it have been revoked."))
+                return .refused(OAuthError(.invalidGrant, "The authorization code has already been used; the tokens issued for it have been revoked."),
+                                revoking: grant.id)
             case .consumed(let consumed):
                 do throws(OAuthError) {
                     try Self.check(consumed.grant, against: request, client: client, now: now)
@@ -33,9 +33,13 @@ struct AuthorizationCodeGrant: GrantHandler {
                     return .refused(error)
                 }
                 let minted = issuer.mint(under: consumed.grant, scope: consumed.grant.scope, client: client, now: now)
-                try await transaction.insert(minted.records, under: consumed.grant, at: now)
+                try await operations.insert(minted.records, under: consumed.grant, at: now)
                 return .issued(minted, consumed)
             }
+        }
+        if case .refused(_, let revoking?) = redemption {
+            // Seen before: revoke all it issued (RFC 6749 §4.1.2), with its back-channel logouts.
+            try await store.transaction { try await $0.revokeGrant(id: revoking, at: now) }
         }
         let (minted, consumed) = try redemption.get()
         return try await issuer.response(for: minted, grant: consumed.grant, user: consumed.user, client: client, includeNonce: true, now: now)

@@ -4,12 +4,13 @@ import TesseraCore
 /// committed (a burnt code, a revoked family) and is thrown only once it is.
 enum Redemption: Sendable {
     case issued(TokenIssuer.Minted, GrantWithUser)
-    case refused(OAuthError)
+    /// `revoking`: a grant to revoke before the refusal is thrown (a code used twice).
+    case refused(OAuthError, revoking: String? = nil)
 
     func get() throws(OAuthError) -> (TokenIssuer.Minted, GrantWithUser) {
         switch self {
         case .issued(let minted, let grant): return (minted, grant)
-        case .refused(let error): throw error
+        case .refused(let error, _): throw error
         }
     }
 }

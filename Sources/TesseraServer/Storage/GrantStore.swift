@@ -11,6 +11,12 @@ public protocol GrantStore: Sendable {
     /// A grant that must refuse *and* keep what it wrote (a burnt code, a revoked family) returns
     /// its refusal instead of throwing it, and throws only after the commit.
     func transaction<Result: Sendable>(_ body: @escaping @Sendable (any GrantTransaction) async throws -> Result) async throws -> Result
+
+    /// Runs `body` with each operation committing on its own (see ``SQLEngine/autocommit(_:)``):
+    /// for a grant whose every write is one atomic operation that must stand whatever follows.
+    /// Consuming a code is one: a code is burnt by any attempt, even one whose tokens then fail
+    /// to be written, and on PostgreSQL the exchange is spared BEGIN and COMMIT round trips.
+    func autocommit<Result: Sendable>(_ body: @escaping @Sendable (any GrantTransaction) async throws -> Result) async throws -> Result
 }
 
 /// The operations of one ``GrantStore`` transaction. Each is one statement where the engine allows.

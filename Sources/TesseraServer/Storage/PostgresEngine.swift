@@ -78,6 +78,10 @@ public final class PostgresEngine: SQLEngine {
         }
     }
 
+    public func autocommit<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await read(body)
+    }
+
     /// Runs `body` in a transaction, again from `BEGIN` when a prepared statement the server no
     /// longer had aborted it (nothing was committed, so exactly-once is untouched).
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {

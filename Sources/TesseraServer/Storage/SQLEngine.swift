@@ -15,6 +15,12 @@ public protocol SQLEngine: Sendable {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
 
+    /// Runs `body` on one connection, each statement committing on its own: for work whose every
+    /// write is one atomic statement that must stand whatever follows (consuming a code), so it
+    /// pays no BEGIN and COMMIT round trips. An engine whose commits are paid per batch rather
+    /// than per round trip (SQLite's group commit) runs it as one transaction: never weaker.
+    func autocommit<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
+
     /// Runs `body` with the schema locked against other processes running migrations at once.
     func withMigrationLock<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
 

@@ -8,13 +8,20 @@ extension SQLStore: GrantStore {
             try await body(SQLGrantTransaction(database: database, flavor: flavor))
         }
     }
+
+    public func autocommit<Result: Sendable>(_ body: @escaping @Sendable (any GrantTransaction) async throws -> Result) async throws -> Result {
+        let flavor = engine.flavor
+        return try await engine.autocommit { database in
+            try await body(SQLGrantTransaction(database: database, flavor: flavor))
+        }
+    }
 }
 
 /// The grant operations on one transaction's connection, on SQLite and PostgreSQL.
 ///
 /// On PostgreSQL every operation of the code exchange is one statement — the consuming `UPDATE`
 /// joined to its user in a data-modifying `WITH`, all token rows in another — so an exchange
-/// costs BEGIN, two statements and COMMIT. SQLite has no data-modifying `WITH`; its statements
+/// costs two round trips (see ``GrantStore/autocommit(_:)``). SQLite has no data-modifying `WITH`; its statements
 /// run inline on the group-commit writer, where a few more cost microseconds, not round trips.
 struct SQLGrantTransaction: GrantTransaction {
     let database: any SQLDatabase

@@ -65,6 +65,10 @@ public final class SQLiteEngine: SQLEngine {
         try await writer.transaction(body)
     }
 
+    public func autocommit<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await transaction(body)
+    }
+
     public func withMigrationLock<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         // SQLite's DDL is transactional and BEGIN IMMEDIATE excludes every other writer.
         try await transaction(body)
