@@ -1,0 +1,48 @@
+import SQLKit
+import Testing
+import TesseraCore
+import TesseraServer
+
+/// What one token request costs PostgreSQL, in statements — each one round trip, BEGIN and
+/// COMMIT included — counted by the server itself (`pg_stat_statements`, which scripts/test's
+/// cluster preloads) over a real `POST /oauth/token` on a loopback port.
+@Suite("PostgreSQL round trips per exchange")
+struct PostgresRoundTripTests {
+    /// Exchanges measured: background work (back-channel logout delivery) running during them
+    /// is counted too, so the budget is checked over many.
+    static let exchanges = 20
+
+    @Test("Issue 12: a code exchange on PostgreSQL costs at most three round trips once its client is cached — consume and read, write the tokens; BEGIN and COMMIT count")
+    func codeExchangeRoundTrips() async throws {
+        try await TestServer.with(.postgres) { server in
+            let client = try await server.addClient()
+            try await server.addUser()
+            // One exchange first: the client cache is filled, as on any busy node.
+            #expect(try await server.exchange(try await server.code(for: client), client: client).status == 200)
+            var codes: [Secret] = []
+            for _ in 0..<Self.exchanges {
+                codes.append(try await server.code(for: client))
+            }
+            let store = server.provider.store
+            try await store.engine.read { try await $0.raw("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").run() }
+            let before = try await Self.statementsRun(on: store)
+            for code in codes {
+                #expect(try await server.exchange(code, client: client).status == 200)
+            }
+            // Less the one statement that reads the count.
+            let statements = try await Self.statementsRun(on: store) - before - 1
+            #expect(statements <= 3 * Self.exchanges, "\(statements) statements for \(Self.exchanges) exchanges")
+            #expect(statements >= Self.exchanges, "the count sees the exchanges at all (\(statements))")
+        }
+    }
+
+    /// Every statement run so far on this database, by any session.
+    private static func statementsRun(on store: SQLStore) async throws -> Int {
+        try await store.engine.read { database in
+            try await database.raw("""
+                SELECT COALESCE(SUM(calls), 0)::BIGINT AS calls FROM pg_stat_statements
+                WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """).first()?.decode(column: "calls", as: Int.self) ?? 0
+        }
+    }
+}
