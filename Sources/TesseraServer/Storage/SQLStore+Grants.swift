@@ -30,21 +30,10 @@ extension SQLStore: RefreshTokenStore {
     public func refreshToken(hash: SecretHash) async throws -> (token: RefreshTokenRecord, grant: Grant)? {
         try await engine.read { database in
             try await database.raw("""
-                SELECT t.token_hash, t.grant_id, t.scope AS token_scope, t.created_at AS token_created_at,
-                       t.expires_at AS token_expires_at, t.rotated_at, \(unsafeRaw: grantColumns("g"))
+                SELECT \(unsafeRaw: refreshTokenColumns("t")), \(unsafeRaw: grantColumns("g"))
                 FROM refresh_tokens t JOIN grants g ON g.id = t.grant_id
                 WHERE t.token_hash = \(bind: hash.hex)
-                """).first().map { row in
-                    let token = RefreshTokenRecord(
-                        hash: SecretHash(stored: try row.value("token_hash")),
-                        grantID: try row.value("grant_id"),
-                        scope: Scope(try row.value("token_scope", as: String.self)),
-                        createdAt: try row.value("token_created_at"),
-                        expiresAt: try row.value("token_expires_at"),
-                        rotatedAt: try row.optional("rotated_at")
-                    )
-                    return (token, try Grant(row: row))
-                }
+                """).first().map { row in (try RefreshTokenRecord(prefixedRow: row), try Grant(row: row)) }
         }
     }
 
@@ -118,19 +107,6 @@ extension Grant {
             createdAt: try row.value("created_at"),
             expiresAt: try row.value("expires_at"),
             revokedAt: try row.optional("revoked_at")
-        )
-    }
-}
-
-extension RefreshTokenRecord {
-    init(row: any SQLRow) throws {
-        self.init(
-            hash: SecretHash(stored: try row.value("token_hash")),
-            grantID: try row.value("grant_id"),
-            scope: Scope(try row.value("scope", as: String.self)),
-            createdAt: try row.value("created_at"),
-            expiresAt: try row.value("expires_at"),
-            rotatedAt: try row.optional("rotated_at")
         )
     }
 }
