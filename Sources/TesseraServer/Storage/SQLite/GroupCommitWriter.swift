@@ -1,3 +1,4 @@
+import NIOPosix
 import SQLKit
 import Synchronization
 
@@ -81,7 +82,7 @@ final class GroupCommitWriter: Sendable {
                     try await database.raw("RELEASE job").run()
                 }
             }
-            try await database.raw("COMMIT").run()
+            try await commitOffTheExecutor()
         } catch {
             // The batch could not commit (a full disk, a lost lock): none of it happened.
             try? await database.raw("ROLLBACK").run()
@@ -90,6 +91,16 @@ final class GroupCommitWriter: Sendable {
         }
         for (job, result) in zip(batch, results) {
             job.continuation.resume(with: result)
+        }
+    }
+
+    /// COMMIT, on NIO's blocking thread pool: with `synchronous = FULL` it waits for the WAL's
+    /// fsync (milliseconds), and blocking one of the concurrency pool's few threads that long
+    /// would stall every request scheduled on it; this task just waits instead.
+    private func commitOffTheExecutor() async throws {
+        let connection = database.connection
+        try await NIOThreadPool.singleton.runIfActive {
+            try connection.execute("COMMIT", binds: []) { _ in }
         }
     }
 }
