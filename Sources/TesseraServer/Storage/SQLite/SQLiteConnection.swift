@@ -112,12 +112,17 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     private func failure(_ status: Int32) -> SQLiteFailure {
-        SQLiteFailure(message: "SQLite error \(status): \(String(cString: sqlite3_errmsg(handle)))")
+        SQLiteFailure(message: "SQLite error \(status): \(String(cString: sqlite3_errmsg(handle)))", code: status)
     }
 }
 
 /// An SQLite error: its code and SQLite's own message (which never holds a bound value).
 struct SQLiteFailure: Error, CustomStringConvertible {
     let message: String
+    /// SQLite's result code, when SQLite gave one.
+    var code: Int32? = nil
     var description: String { message }
+
+    /// SQLITE_BUSY: another connection holds a lock this one needs.
+    var isBusy: Bool { code == SQLITE_BUSY }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 public import SQLKit
 
@@ -50,11 +51,27 @@ public final class SQLiteEngine: SQLEngine {
         for _ in 0..<(2 + readerCount) {
             let connection = try SQLiteConnection(path: path)
             for pragma in pragmas {
-                try connection.execute(pragma, binds: []) { _ in }
+                try settle(pragma, on: connection)
             }
             connections.append(connection)
         }
         return SQLiteEngine(writer: connections[0], readers: Array(connections.dropFirst(2)), checkpointer: connections[1])
+    }
+
+    /// Runs one setting, again while SQLite answers busy: processes opening a new file at once
+    /// (four `tessera migrate`s) each switch it to WAL, which needs the file to themselves, and
+    /// SQLite answers busy at once there rather than call the busy handler (waiting could
+    /// deadlock). Tried for up to two seconds.
+    private static func settle(_ pragma: String, on connection: SQLiteConnection) throws {
+        var attempts = 0
+        while true {
+            do {
+                return try connection.execute(pragma, binds: []) { _ in }
+            } catch let failure as SQLiteFailure where failure.isBusy && attempts < 200 {
+                attempts += 1
+                usleep(10_000)
+            }
+        }
     }
 
     public func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
