@@ -32,6 +32,9 @@ struct ClientsCommand: AsyncParsableCommand {
         @Flag(name: .customLong("require-par"), help: "Accept only pushed authorization requests (RFC 9126) at /authorize.")
         var requiresPushedAuthorization = false
 
+        @Flag(name: .customLong("third-party"), help: "An application the provider's owner does not control: users are asked for consent.")
+        var isThirdParty = false
+
         @OptionGroup var backchannelLogout: BackchannelLogoutOptions
 
         @Flag(help: "Print one JSON object with client_id and client_secret.")
@@ -52,6 +55,7 @@ struct ClientsCommand: AsyncParsableCommand {
                                                       requiresPushedAuthorization: requiresPushedAuthorization)
                 registration.backchannelLogoutURI = backchannelLogout.uri
                 registration.backchannelLogoutSessionRequired = backchannelLogout.sessionRequired
+                registration.isThirdParty = isThirdParty
                 return registration
             }
         }

@@ -29,7 +29,8 @@ public struct Administration: Sendable {
             idTokenAlgorithm: registration.idTokenAlgorithm.rawValue,
             requiresPushedAuthorization: registration.requiresPushedAuthorization,
             backchannelLogoutURI: registration.backchannelLogoutURI,
-            backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired
+            backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired,
+            isThirdParty: registration.isThirdParty
         )
         try await store.insert(client, at: clock.now())
         return RegisteredClient(client: client, secret: secret)

@@ -14,6 +14,8 @@ public struct ClientRegistration: Sendable {
     /// Where logout tokens are sent (OpenID Connect Back-Channel Logout 1.0); see ``BackchannelLogoutURI``.
     public var backchannelLogoutURI: String?
     public var backchannelLogoutSessionRequired: Bool = true
+    /// `--third-party`: users consent before the client gets anything (see ``Client/isThirdParty``).
+    public var isThirdParty: Bool = false
 
     public init(
         name: String,

@@ -232,6 +232,11 @@ enum Migrations {
             // every refresh token.
             "CREATE INDEX refresh_tokens_parent_hash ON refresh_tokens (parent_hash)",
         ]),
+        Step(version: 17, statements: [
+            // `tessera clients add --third-party` and dynamically registered clients: users are
+            // asked for consent before such a client gets anything.
+            "ALTER TABLE clients ADD COLUMN third_party INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns

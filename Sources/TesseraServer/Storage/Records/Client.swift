@@ -20,6 +20,10 @@ public struct Client: Sendable, Equatable {
     public var backchannelLogoutURI: String?
     /// The client's `backchannel_logout_session_required`; Tessera sends `sid` either way.
     public var backchannelLogoutSessionRequired: Bool = true
+    /// A third-party client (`--third-party`, or registered dynamically, RFC 7591) is not trusted
+    /// by the provider's owner: users see a consent page before it gets anything. First-party
+    /// clients (the default, as Auth0's) do not.
+    public var isThirdParty: Bool = false
 
     public init(
         id: String,
@@ -31,7 +35,8 @@ public struct Client: Sendable, Equatable {
         idTokenAlgorithm: String = "RS256",
         requiresPushedAuthorization: Bool = false,
         backchannelLogoutURI: String? = nil,
-        backchannelLogoutSessionRequired: Bool = true
+        backchannelLogoutSessionRequired: Bool = true,
+        isThirdParty: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -43,6 +48,7 @@ public struct Client: Sendable, Equatable {
         self.requiresPushedAuthorization = requiresPushedAuthorization
         self.backchannelLogoutURI = backchannelLogoutURI
         self.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired
+        self.isThirdParty = isThirdParty
     }
 
     /// A public client cannot keep a secret, so it authenticates with `none` and must use PKCE.
