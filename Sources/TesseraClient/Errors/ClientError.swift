@@ -46,6 +46,7 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         private enum Internal: String, Sendable {
             case invalidConfiguration = "INVALID_CONFIGURATION"
             case discoveryIssuerMismatch = "DISCOVERY_ISSUER_MISMATCH"
+            case resourceMismatch = "RESOURCE_METADATA_MISMATCH"
             case endpointNotAdvertised = "ENDPOINT_NOT_ADVERTISED"
             case malformedCallback = "CALLBACK_MALFORMED"
             case missingState = "CALLBACK_STATE_MISSING"
@@ -97,6 +98,9 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The discovery document names another issuer than the one configured (OpenID Connect
         /// Discovery §4.3): it may be an impostor's.
         public static var discoveryIssuerMismatch: Self { .init(.discoveryIssuerMismatch) }
+        /// An API's protected-resource metadata names another resource than the one asked about
+        /// (RFC 9728 §3.3): it may send the client to an authorization server of an impostor's choosing.
+        public static var resourceMismatch: Self { .init(.resourceMismatch) }
         /// The operation needs an endpoint the provider does not advertise.
         public static var endpointNotAdvertised: Self { .init(.endpointNotAdvertised) }
         /// The callback's query cannot be read, or repeats a parameter (RFC 6749 §3.1).
