@@ -19,13 +19,9 @@ enum ProviderErrorResponse {
 
     /// The `error`, `error_description` and `error_uri` of a Bearer challenge (RFC 6750 §3).
     static func bearerError(_ challenge: String) -> OAuthError? {
-        guard challenge.lowercased().hasPrefix("bearer") else { return nil }
-        var attributes: [String: String] = [:]
-        let pattern = #/([a-zA-Z_]+)="([^"]*)"/#
-        for match in challenge.matches(of: pattern) {
-            attributes[String(match.1)] = String(match.2)
-        }
-        guard let code = attributes["error"], !code.isEmpty else { return nil }
-        return OAuthError(OAuthError.Code(code), attributes["error_description"], uri: attributes["error_uri"])
+        guard let bearer = AuthenticationChallenge.parse(challenge).first(where: { $0.scheme == "bearer" }),
+              let code = bearer.parameters["error"], !code.isEmpty
+        else { return nil }
+        return OAuthError(OAuthError.Code(code), bearer.parameters["error_description"], uri: bearer.parameters["error_uri"])
     }
 }
