@@ -10,11 +10,11 @@ public import TesseraCore
 /// stay ``Secret``s; keep them where the client keeps its other secrets.
 ///
 /// ```swift
-/// let request = try DynamicRegistration.request(endpoint: registrationEndpoint, metadata: .init(
+/// let request = try DynamicClientRegistration.request(endpoint: registrationEndpoint, metadata: .init(
 ///     clientName: "My agent", redirectURIs: ["http://127.0.0.1:8976/callback"], tokenEndpointAuthMethod: "none"))
-/// let registered = try DynamicRegistration.process(try await transport.send(request))
+/// let registered = try DynamicClientRegistration.process(try await transport.send(request))
 /// ```
-public enum DynamicRegistration {
+public enum DynamicClientRegistration {
     /// The client metadata a registration sends (RFC 7591 §2), the fields a code-flow client needs.
     public struct Metadata: Sendable, Encodable, Equatable {
         public var clientName: String
