@@ -10,6 +10,17 @@ struct ResourceIndicatorTests {
     static let orders = ClientGrantTests.orders
     static let billing = ClientGrantTests.billing
 
+    /// A server with both APIs, a client granted both, and Alice signed up.
+    static func withClientOfBothAPIs(_ engine: TestEngine, _ body: (TestServer, TestServer.RegisteredClient) async throws -> Void) async throws {
+        try await ClientGrantTests.withAPIs(engine) { server in
+            let client = try await server.addClient()
+            try await server.grant(client, orders, scopes: "read:orders")
+            try await server.grant(client, billing, scopes: "read:invoices")
+            try await server.addUser()
+            try await body(server, client)
+        }
+    }
+
     /// `/authorize` answered without a login: the redirect back to the client, its query parsed.
     static func refusal(_ server: TestServer, _ url: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: String] {
         let response = try await Browser().get(url)
@@ -65,10 +76,7 @@ struct ResourceIndicatorTests {
 
     @Test("RFC 8707 §2: resource beside a different audience is invalid_target, redirected to the client with state", arguments: TestEngine.all)
     func resourceAndDifferentAudience(engine: TestEngine) async throws {
-        try await ClientGrantTests.withAPIs(engine) { server in
-            let client = try await server.addClient()
-            try await server.grant(client, Self.orders, scopes: "read:orders")
-            try await server.grant(client, Self.billing, scopes: "read:invoices")
+        try await Self.withClientOfBothAPIs(engine) { server, client in
             let query = try await Self.refusal(server, server.authorizeURL(client: client, extra: [("resource", Self.orders), ("audience", Self.billing)]))
             #expect(query["error"] == "invalid_target")
 
@@ -82,10 +90,7 @@ struct ResourceIndicatorTests {
 
     @Test("RFC 8707 §2: two resources are invalid_target, not invalid_request: one token is for one API, as at Auth0", arguments: TestEngine.all)
     func twoResources(engine: TestEngine) async throws {
-        try await ClientGrantTests.withAPIs(engine) { server in
-            let client = try await server.addClient()
-            try await server.grant(client, Self.orders, scopes: "read:orders")
-            try await server.grant(client, Self.billing, scopes: "read:invoices")
+        try await Self.withClientOfBothAPIs(engine) { server, client in
             let url = Self.appending(server.authorizeURL(client: client), [("resource", Self.orders), ("resource", Self.billing)])
             let query = try await Self.refusal(server, url)
             #expect(query["error"] == "invalid_target")
@@ -230,11 +235,7 @@ struct ResourceIndicatorTests {
     @Test("RFC 8707 §2.2: a code exchanged with the grant's resource works; with another it is invalid_target and the code is burnt",
           arguments: TestEngine.all)
     func codeExchangeResource(engine: TestEngine) async throws {
-        try await ClientGrantTests.withAPIs(engine) { server in
-            let client = try await server.addClient()
-            try await server.grant(client, Self.orders, scopes: "read:orders")
-            try await server.grant(client, Self.billing, scopes: "read:invoices")
-            try await server.addUser()
+        try await Self.withClientOfBothAPIs(engine) { server, client in
             func exchange(_ code: Secret, _ extra: [(String, String)]) async throws -> HTTPResult {
                 try await server.token([("grant_type", "authorization_code"), ("code", code.unredacted),
                                         ("redirect_uri", TestServer.redirectURI)] + extra, client: client)
@@ -267,11 +268,7 @@ struct ResourceIndicatorTests {
     @Test("RFC 8707 §2.2: refresh with the grant's resource works; another is invalid_target and the refresh token stays usable",
           arguments: TestEngine.all)
     func refreshResource(engine: TestEngine) async throws {
-        try await ClientGrantTests.withAPIs(engine) { server in
-            let client = try await server.addClient()
-            try await server.grant(client, Self.orders, scopes: "read:orders")
-            try await server.grant(client, Self.billing, scopes: "read:invoices")
-            try await server.addUser()
+        try await Self.withClientOfBothAPIs(engine) { server, client in
             let first = try await server.exchange(try await Self.code(server, client, extra: [("resource", Self.orders)]), client: client)
             let refreshToken = try #require(first.json["refresh_token"] as? String)
             func refresh(_ token: String, _ extra: [(String, String)]) async throws -> HTTPResult {
