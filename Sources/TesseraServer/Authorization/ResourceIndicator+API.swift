@@ -46,7 +46,7 @@ extension ResourceIndicator {
     /// ``api(audience:resources:in:)`` for `/authorize` (and so PAR), which reads the query's
     /// pairs itself: every `resource` among them, and a refusal turned into what `/authorize`
     /// answers (`refusing`: back to the client's redirect URI).
-    static func api(audience: String?, resources pairs: [(name: String, value: String)], in apis: any APIStore,
+    static func api(audience: String?, query pairs: [(name: String, value: String)], in apis: any APIStore,
                     refusing refusal: (OAuthError) -> any Error) async throws -> API? {
         let resources = pairs.filter { $0.name == parameter && !$0.value.isEmpty }.map(\.value)
         do {

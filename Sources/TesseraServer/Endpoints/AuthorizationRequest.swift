@@ -129,7 +129,7 @@ struct AuthorizationRequest: Sendable {
         }
         // An API audience (or RFC 8707 resource) adds the permissions the client is granted for it (see APIAccess).
         var scope = requested.intersection(supportedScopes)
-        let api = try await ResourceIndicator.api(audience: parameters["audience"], resources: pairs, in: apis, refusing: sendBack)
+        let api = try await ResourceIndicator.api(audience: parameters["audience"], query: pairs, in: apis, refusing: sendBack)
         if let api {
             let access = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: api.identifier))
             do {
