@@ -18,6 +18,9 @@ public struct TokenRequest: Sendable {
     public var scope: Scope?
     /// Auth0's `audience`: the API the access token is for.
     public var audience: String?
+    /// RFC 8707's `resource`: the same as ``audience``, in the standard's words. Several may be
+    /// sent (§2); Tessera accepts one, other providers may accept more.
+    public var resources: [String]
     /// `client_id` in the body (client_secret_post, or a public client).
     public var clientID: String?
     /// `client_secret` in the body (client_secret_post, as the seed sends it).
@@ -31,6 +34,7 @@ public struct TokenRequest: Sendable {
         refreshToken: Secret? = nil,
         scope: Scope? = nil,
         audience: String? = nil,
+        resources: [String] = [],
         clientID: String? = nil,
         clientSecret: Secret? = nil
     ) {
@@ -41,18 +45,33 @@ public struct TokenRequest: Sendable {
         self.refreshToken = refreshToken
         self.scope = scope
         self.audience = audience
+        self.resources = resources
         self.clientID = clientID
         self.clientSecret = clientSecret
     }
 
-    /// The exchange of an authorization code for tokens (RFC 6749 §4.1.3).
-    public static func authorizationCode(code: Secret, redirectURI: String?, codeVerifier: Secret?) -> TokenRequest {
-        TokenRequest(grantType: .authorizationCode, code: code, redirectURI: redirectURI, codeVerifier: codeVerifier)
+    /// The exchange of an authorization code for tokens (RFC 6749 §4.1.3), optionally naming the
+    /// API the access token is for (`resource`, RFC 8707 §2.2): one the authorization asked for.
+    public static func authorizationCode(code: Secret, redirectURI: String?, codeVerifier: Secret?,
+                                         resources: [String] = []) -> TokenRequest {
+        TokenRequest(grantType: .authorizationCode, code: code, redirectURI: redirectURI, codeVerifier: codeVerifier,
+                     resources: resources)
     }
 
-    /// A refresh (RFC 6749 §6), optionally narrowing the scope.
-    public static func refresh(_ refreshToken: Secret, scope: Scope? = nil) -> TokenRequest {
-        TokenRequest(grantType: .refreshToken, refreshToken: refreshToken, scope: scope)
+    /// A refresh (RFC 6749 §6), optionally narrowing the scope, or naming the API the access token
+    /// is for (`resource`, RFC 8707 §2.2).
+    public static func refresh(_ refreshToken: Secret, scope: Scope? = nil, resources: [String] = []) -> TokenRequest {
+        TokenRequest(grantType: .refreshToken, refreshToken: refreshToken, scope: scope, resources: resources)
+    }
+
+    /// A machine client's request for an access token to an API (RFC 6749 §4.4), named by
+    /// `resource` (RFC 8707) — pass `audience:` instead for Auth0's spelling of the same.
+    ///
+    /// ```swift
+    /// let request = TokenRequest.clientCredentials(resource: "https://api.example.com/orders", scope: "read:orders")
+    /// ```
+    public static func clientCredentials(resource: String? = nil, audience: String? = nil, scope: Scope? = nil) -> TokenRequest {
+        TokenRequest(grantType: .clientCredentials, scope: scope, audience: audience, resources: resource.map { [$0] } ?? [])
     }
 
     /// Reads a request; `invalid_request` when `grant_type` is missing. An unknown grant type is
@@ -69,6 +88,7 @@ public struct TokenRequest: Sendable {
             refreshToken: parameters["refresh_token"].map(Secret.init),
             scope: parameters["scope"].map { Scope($0) },
             audience: parameters["audience"],
+            resources: parameters.values(of: ResourceIndicator.parameter),
             clientID: parameters["client_id"],
             clientSecret: parameters["client_secret"].map(Secret.init)
         )
@@ -89,6 +109,7 @@ public struct TokenRequest: Sendable {
         add("refresh_token", refreshToken?.unredacted)
         add("scope", scope?.description)
         add("audience", audience)
+        for resource in resources { add(ResourceIndicator.parameter, resource) }
         return pairs
     }
 }

@@ -8,7 +8,7 @@ struct APIsCommand: AsyncParsableCommand {
                                                     subcommands: [Add.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register an API; clients ask for tokens to it with audience=IDENTIFIER.")
+        static let configuration = CommandConfiguration(abstract: "Register an API; clients ask for tokens to it with audience=IDENTIFIER (or resource=IDENTIFIER, RFC 8707).")
 
         @Option(help: "The API's identifier, the audience clients name (a URL, e.g. https://api.example.com).")
         var identifier: String

@@ -114,7 +114,7 @@ struct MachineClientTests {
             #expect(try await server.userInfo(accessToken).json["sub"] as? String == user.id)
 
             let unknown = try await Browser().get(server.authorizeURL(client: client, extra: [("audience", "https://nope.example")]))
-            #expect(unknown.locationQuery["error"] == "invalid_request")
+            #expect(unknown.locationQuery["error"] == "invalid_target", "RFC 8707 §2: an unknown API is invalid_target, as at the token endpoint")
         }
     }
 

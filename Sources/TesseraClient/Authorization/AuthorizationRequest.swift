@@ -25,8 +25,9 @@ public struct AuthorizationRequest: Sendable {
 
     /// Builds a request with fresh secrets: pure but for the randomness.
     /// - Parameters:
-    ///   - additionalParameters: extra query parameters such as `prompt`, `login_hint`, `max_age`
-    ///     or Auth0's `audience`. A `max_age` is remembered in ``PendingAuthorization/maxAge``, so
+    ///   - additionalParameters: extra query parameters such as `prompt`, `login_hint`, `max_age`,
+    ///     Auth0's `audience` or RFC 8707's `resource` (which may be given more than once, though
+    ///     Tessera and Auth0 issue a token for one API). A `max_age` is remembered in ``PendingAuthorization/maxAge``, so
     ///     the id_token's `auth_time` is checked against it.
     /// - Throws: `.invalidConfiguration` when the endpoint is not a URL or an additional parameter
     ///   would replace one the client sets.

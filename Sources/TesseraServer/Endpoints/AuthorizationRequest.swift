@@ -48,7 +48,7 @@ struct AuthorizationRequest: Sendable {
         var parameters: [String: String] = [:]
         var repeated: String?
         for (name, value) in pairs where !value.isEmpty {
-            if parameters.updateValue(value, forKey: name) != nil { repeated = repeated ?? name }
+            if parameters.updateValue(value, forKey: name) != nil, !OAuthParameters.repeatable.contains(name) { repeated = repeated ?? name }
         }
         if let repeated, ["client_id", "redirect_uri"].contains(repeated) {
             throw Refusal.untrusted("The parameter '\(repeated)' was given more than once.")
@@ -127,12 +127,10 @@ struct AuthorizationRequest: Sendable {
         if prompt.contains("none"), prompt.count > 1 {
             throw refuse(.invalidRequest, "prompt=none cannot be combined with other prompt values.")
         }
-        // An API audience adds the permissions the client is granted for it (see APIAccess).
+        // An API audience (or RFC 8707 resource) adds the permissions the client is granted for it (see APIAccess).
         var scope = requested.intersection(supportedScopes)
-        if let audience = parameters["audience"] {
-            guard let api = try await apis.api(identifier: audience) else {
-                throw refuse(.invalidRequest, "The audience is not a registered API.")
-            }
+        let api = try await ResourceIndicator.api(audience: parameters["audience"], query: pairs, in: apis, refusing: sendBack)
+        if let api {
             let access = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: api.identifier))
             do {
                 scope = try access.userScope(asked: requested, identityScopes: supportedScopes)
@@ -162,7 +160,7 @@ struct AuthorizationRequest: Sendable {
             codeChallenge: challenge,
             prompt: prompt,
             maxAge: maxAge,
-            audience: parameters["audience"],
+            audience: api?.identifier,
             claims: claims,
             responseMode: responseMode,
             loginHint: parameters["login_hint"],

@@ -57,7 +57,8 @@ struct PushedAuthorizationEndpoint: Sendable {
     static func authorizationQuery(_ parameters: OAuthParameters, clientID: String) -> String {
         var pairs: [(name: String, value: String)] = [("client_id", clientID)]
         for name in parameters.names.sorted() where name != "client_id" && !credentialParameters.contains(name) {
-            pairs.append((name, parameters[name] ?? ""))
+            // Every value of a repeatable parameter (RFC 8707 `resource`), for /authorize to judge.
+            pairs += parameters.values(of: name).map { (name, $0) }
         }
         return FormURLEncoding.encode(pairs)
     }

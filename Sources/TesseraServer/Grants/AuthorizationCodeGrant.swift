@@ -4,6 +4,11 @@ import TesseraCore
 ///
 /// The code is consumed atomically before anything else is checked, so however many requests
 /// race with one code, only one can ever get tokens; every later attempt revokes what it issued.
+///
+/// A `resource` (RFC 8707 §2.2) may only name the API the user authorized. Another one is
+/// `invalid_target` and, like a wrong `redirect_uri` or PKCE verifier, burns the code: it was
+/// consumed first, and a code is good for one attempt (RFC 6749 §4.1.2). Only a `resource` the
+/// request itself gets wrong (several, not an absolute URI) is refused before the code is touched.
 struct AuthorizationCodeGrant: GrantHandler {
     let store: any GrantStore
     let issuer: TokenIssuer
@@ -15,6 +20,8 @@ struct AuthorizationCodeGrant: GrantHandler {
         guard let code = request.code else {
             throw OAuthError(.invalidRequest, "The request is missing the 'code' parameter.")
         }
+        // A malformed `resource` is refused before the code is touched: the request, not the code, is wrong.
+        let resource = try ResourceIndicator.redeemed(by: request)
         let now = clock.now()
         let issuer = self.issuer
         // Each step stands on its own: the consumption is final however the rest goes.
@@ -28,6 +35,8 @@ struct AuthorizationCodeGrant: GrantHandler {
             case .consumed(let consumed):
                 do throws(OAuthError) {
                     try Self.check(consumed.grant, against: request, client: client, now: now)
+                    // Like a wrong redirect_uri: checked against the consumed grant, so it burns the code.
+                    try ResourceIndicator.check(resource, isFor: consumed.grant)
                 } catch {
                     // Returned, not thrown: the code stays consumed, a failed attempt burns it.
                     return .refused(error)

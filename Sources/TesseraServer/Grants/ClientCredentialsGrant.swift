@@ -1,7 +1,8 @@
 import TesseraCore
 
 /// `grant_type=client_credentials` (RFC 6749 §4.4), as Auth0 has it: a machine client asks for an
-/// access token to a registered API, named by `audience`, and gets an RFC 9068 JWT for it.
+/// access token to a registered API, named by `audience` or RFC 8707's `resource` (the same rules,
+/// ``ResourceIndicator``), and gets an RFC 9068 JWT for it.
 ///
 /// Deny by default: only a client an administrator granted the API (a ``ClientGrant``) gets a
 /// token, carrying what it asked for and was granted, or every granted permission when it asked
@@ -19,11 +20,8 @@ struct ClientCredentialsGrant: GrantHandler {
         guard !client.isPublic else {
             throw OAuthError(.unauthorizedClient, "A public client cannot use client_credentials.")
         }
-        guard let audience = request.audience else {
-            throw OAuthError(.invalidRequest, "The request is missing the 'audience' parameter: the API the token is for.")
-        }
-        guard let api = try await apis.api(identifier: audience) else {
-            throw OAuthError(.invalidTarget, "The audience is not a registered API.", status: 400)
+        guard let api = try await ResourceIndicator.api(audience: request.audience, resources: request.resources, in: apis) else {
+            throw OAuthError(.invalidRequest, "The request is missing the 'audience' (or RFC 8707 'resource') parameter: the API the token is for.")
         }
         let access = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: api.identifier))
         let scope = try access.machineScope(asked: request.scope)

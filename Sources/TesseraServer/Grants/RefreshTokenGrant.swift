@@ -7,7 +7,8 @@ import TesseraCore
 /// never widen it; the rotated refresh token keeps the grant's whole scope. A grant for an API is
 /// refreshed only while the client still holds a client grant for it, and its access token
 /// carries only the permissions that grant allows today (an administrator may have narrowed or
-/// removed it since the user logged in).
+/// removed it since the user logged in). A `resource` (RFC 8707 §2.2) may only name the grant's
+/// API: any other is `invalid_target`, and the presented token stays unrotated and usable.
 struct RefreshTokenGrant: GrantHandler {
     let store: any GrantStore
     let refreshTokens: any RefreshTokenStore
@@ -22,6 +23,7 @@ struct RefreshTokenGrant: GrantHandler {
         guard let refreshToken = request.refreshToken else {
             throw OAuthError(.invalidRequest, "The request is missing the 'refresh_token' parameter.")
         }
+        let resource = try ResourceIndicator.redeemed(by: request)
         let hash = SecretHash(of: refreshToken)
         let permitted = try await permittedScope(ofRefreshTokenHash: hash, client: client)
         let now = clock.now()
@@ -55,6 +57,7 @@ struct RefreshTokenGrant: GrantHandler {
             guard now < record.expiresAt else {
                 throw OAuthError(.invalidGrant, "The refresh token has expired.")
             }
+            try ResourceIndicator.check(resource, isFor: grant)
             // Measured against the grant, not this token: the scope the user granted (RFC 6749 §6).
             let scope = request.scope ?? grant.scope
             guard scope.isSubset(of: grant.scope) else {
