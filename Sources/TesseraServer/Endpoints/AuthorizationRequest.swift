@@ -135,7 +135,7 @@ struct AuthorizationRequest: Sendable {
             }
             let access = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: api.identifier))
             do {
-                scope = try access.userScope(asked: requested, identityScopes: supportedScopes)
+                scope = try access.userScope(asked: requested, identityScopes: supportedScopes, thirdParty: client.isThirdParty)
             } catch {
                 throw sendBack(error)
             }

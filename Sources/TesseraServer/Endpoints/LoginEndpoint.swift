@@ -69,7 +69,7 @@ struct LoginEndpoint: Sendable {
             if let previous = flow.cookies.value(.session, in: request) {
                 try await sessions.endSession(idHash: SecretHash(of: previous), at: now)
             }
-            var response = try await flow.issueCode(for: authorization, session: session)
+            var response = try await flow.proceed(authorization, session: session, sessionCookie: cookieValue)
             response.setCookie(flow.cookies.sessionCookie(cookieValue))
             return response
         } catch {
