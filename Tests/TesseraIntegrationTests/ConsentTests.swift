@@ -267,6 +267,38 @@ struct ConsentTests {
         }
     }
 
+    @Test("revoking a consent ends that client's tokens for that user only: another user's, and the user's at another client, keep working",
+          arguments: TestEngine.all)
+    func revokeIsolated(engine: TestEngine) async throws {
+        try await Self.withServer(engine) { server in
+            try await server.addUser(email: "bob@example.com")
+            let client = try await server.addThirdPartyClient()
+            let other = try await server.addThirdPartyClient(name: "Other App")
+            /// Alice's or Bob's tokens at `client` after consenting.
+            func tokens(_ email: String, _ client: TestServer.RegisteredClient) async throws -> HTTPResult {
+                let browser = Browser()
+                let page = try await server.logIn(browser, server.authorizeURL(client: client, scope: "openid offline_access"), email: email)
+                let code = try #require(try await server.decide(browser, on: page, "approve").locationQuery["code"])
+                return try await server.exchange(Secret(code), client: client)
+            }
+            let alice = try await tokens("alice@example.com", client)
+            let bob = try await tokens("bob@example.com", client)
+            let aliceElsewhere = try await tokens("alice@example.com", other)
+
+            try await server.provider.administration.revokeConsent(email: "alice@example.com", clientID: client.id)
+            #expect(try await server.refresh(try #require(alice.json["refresh_token"] as? String), client: client).oauthError == "invalid_grant")
+            #expect(try await server.userInfo(try #require(alice.json["access_token"] as? String)).status == 401)
+            #expect(try await server.refresh(try #require(bob.json["refresh_token"] as? String), client: client).status == 200,
+                    "Bob's consent and tokens are his own")
+            #expect(try await server.refresh(try #require(aliceElsewhere.json["refresh_token"] as? String), client: other).status == 200,
+                    "Alice's consent to the other client stands")
+            #expect(try await server.provider.administration.consents(email: "alice@example.com").map(\.clientID) == [other.id])
+            await #expect(throws: RegistrationError.self, "no consent left to revoke") {
+                try await server.provider.administration.revokeConsent(email: "alice@example.com", clientID: client.id)
+            }
+        }
+    }
+
     @Test("OpenID Connect Discovery §3: prompt_values_supported includes consent", arguments: [TestEngine.sqlite])
     func discovery(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in
