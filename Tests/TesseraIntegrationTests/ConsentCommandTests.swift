@@ -15,14 +15,22 @@ struct ConsentCommandTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]], "\(output.stdout)")
     }
 
-    @Test("clients add --third-party: that client's users see the consent page; a client added without the flag is first-party (no page)")
-    func thirdPartyFlag() async throws {
+    /// A fresh SQLite database with Alice and a third-party client added by the CLI, for `body`.
+    static func withThirdPartyClient(_ body: (_ directory: URL, _ database: String, _ client: TestServer.RegisteredClient) async throws -> Void)
+        async throws {
         try await withTemporaryDirectory { directory in
             let database = "sqlite://\(directory.path)/tessera.sqlite"
-            let thirdParty = try await TesseraBinary.addClient(["--name", "Outside App", "--redirect-uri", TestServer.redirectURI, "--third-party"],
-                                                               database: database)
-            let firstParty = try await TesseraBinary.addClient(["--name", "Own App", "--redirect-uri", TestServer.redirectURI], database: database)
+            let client = try await TesseraBinary.addClient(["--name", "Outside App", "--redirect-uri", TestServer.redirectURI, "--third-party"],
+                                                           database: database)
             try await TesseraBinary.addUser(email: "alice@example.com", password: TestServer.password, database: database)
+            try await body(directory, database, client)
+        }
+    }
+
+    @Test("clients add --third-party: that client's users see the consent page; a client added without the flag is first-party (no page)")
+    func thirdPartyFlag() async throws {
+        try await Self.withThirdPartyClient { directory, database, thirdParty in
+            let firstParty = try await TesseraBinary.addClient(["--name", "Own App", "--redirect-uri", TestServer.redirectURI], database: database)
             let server = try await ServeProcess(arguments: ["--database", database], directory: directory)
             let remote = RemoteServer(baseURL: server.baseURL, ledger: SecretLedger())
 
@@ -38,14 +46,10 @@ struct ConsentCommandTests {
 
     @Test("users consents list, then revoke: the consent goes, the client's refresh token is invalid_grant, its access token inactive at /userinfo, and the next authorization asks again")
     func listAndRevoke() async throws {
-        try await withTemporaryDirectory { directory in
-            let database = "sqlite://\(directory.path)/tessera.sqlite"
+        try await Self.withThirdPartyClient { directory, database, client in
             let api = try await TesseraBinary.run(["apis", "add", "--identifier", Self.orders, "--name", "Orders", "--scope", "read:orders",
                                                    "--database", database])
             #expect(api.status == 0, "\(api.stderr)")
-            let client = try await TesseraBinary.addClient(["--name", "Outside App", "--redirect-uri", TestServer.redirectURI, "--third-party"],
-                                                           database: database)
-            try await TesseraBinary.addUser(email: "alice@example.com", password: TestServer.password, database: database)
             let server = try await ServeProcess(arguments: ["--database", database], directory: directory)
             let remote = RemoteServer(baseURL: server.baseURL, ledger: SecretLedger())
 
@@ -80,11 +84,7 @@ struct ConsentCommandTests {
 
     @Test("users consents list|revoke with an unknown email or client, or no consent: one stderr line, non-zero exit, nothing written")
     func badInput() async throws {
-        try await withTemporaryDirectory { directory in
-            let database = "sqlite://\(directory.path)/tessera.sqlite"
-            let client = try await TesseraBinary.addClient(["--name", "Outside App", "--redirect-uri", TestServer.redirectURI, "--third-party"],
-                                                           database: database)
-            try await TesseraBinary.addUser(email: "alice@example.com", password: TestServer.password, database: database)
+        try await Self.withThirdPartyClient { _, database, client in
             for arguments in [
                 ["users", "consents", "list", "--email", "nobody@example.com"],
                 ["users", "consents", "revoke", "--email", "nobody@example.com", "--client", client.id],

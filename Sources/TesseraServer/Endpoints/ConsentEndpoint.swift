@@ -19,12 +19,9 @@ struct ConsentEndpoint: Sendable {
     func respond(to request: Request, context: ProviderRequestContext) async -> Response {
         do {
             let form: OAuthParameters
-            do {
-                form = try await OAuthRequestBody.parameters(of: request, limit: maxBodyBytes)
-            } catch is OAuthRequestBody.TooLarge {
-                return flow.pages.errorResponse(status: .contentTooLarge, title: "Consent failed", message: "The form was too large.")
-            } catch let error as OAuthError {
-                return flow.pages.errorResponse(status: .badRequest, title: "Consent failed", message: error.description ?? "The form could not be read.")
+            switch try await BrowserForm.read(request, limit: maxBodyBytes, pages: flow.pages, title: "Consent failed") {
+            case .read(let parameters): form = parameters
+            case .refused(let response): return response
             }
             let query = form["authorization_request"] ?? ""
             guard let cookie = flow.cookies.value(.session, in: request),
