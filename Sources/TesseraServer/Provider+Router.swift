@@ -9,8 +9,8 @@ extension Provider {
         let authenticator = ClientAuthenticator(clients: clients)
         let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
-        let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, clientGrants: store, sessions: store, codes: store, consents: store,
-                                     pages: pages, cookies: cookies, csrf: csrf, clock: clock, keyRing: keyRing)
+        let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, clientGrants: store, sessions: store, codes: store,
+                                     consents: store, pages: pages, cookies: cookies, csrf: csrf, clock: clock, keyRing: keyRing)
         let grants: [any GrantHandler] = [
             AuthorizationCodeGrant(store: store, issuer: issuer, clock: clock),
             RefreshTokenGrant(store: store, refreshTokens: store, apis: store, clientGrants: store, issuer: issuer, clock: clock),

@@ -14,7 +14,7 @@ extension Templates {
         </ul>
         {{/hasIdentity}}
         {{#api}}
-        <p>and to use <strong id="consent-api-name">{{name}}</strong> (<code id="consent-api-identifier">{{identifier}}</code>) for you{{#hasPermissions}}, with these permissions:{{/hasPermissions}}{{^hasPermissions}}.{{/hasPermissions}}</p>
+        <p>It would use <strong id="consent-api-name">{{name}}</strong> (<code id="consent-api-identifier">{{identifier}}</code>) on your behalf{{#hasPermissions}}, with these permissions:{{/hasPermissions}}{{^hasPermissions}}.{{/hasPermissions}}</p>
         {{#hasPermissions}}
         <ul id="consent-permissions">
         {{#permissions}}<li><code>{{.}}</code></li>
