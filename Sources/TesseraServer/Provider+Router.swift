@@ -10,7 +10,7 @@ extension Provider {
         let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
         let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, clientGrants: store, sessions: store, codes: store,
-                                     pages: pages, cookies: cookies, csrf: csrf, clock: clock, keyRing: keyRing)
+                                     consents: store, pages: pages, cookies: cookies, csrf: csrf, clock: clock, keyRing: keyRing)
         let grants: [any GrantHandler] = [
             AuthorizationCodeGrant(store: store, issuer: issuer, clock: clock),
             RefreshTokenGrant(store: store, refreshTokens: store, apis: store, clientGrants: store, issuer: issuer, clock: clock),
@@ -29,6 +29,7 @@ extension Provider {
         let login = LoginEndpoint(flow: flow, sessions: store, credentials: passwordLogin,
                                   clientAddress: ClientAddressResolver(trustedProxies: configuration.trustedProxies),
                                   maxBodyBytes: configuration.maxBodyBytes)
+        let consent = ConsentEndpoint(flow: flow, maxBodyBytes: configuration.maxBodyBytes)
         let userInfo = UserInfoEndpoint(accessTokens: store, users: store, keyRing: keyRing, clock: clock,
                                         maxBodyBytes: configuration.maxBodyBytes)
         let revoke = RevokeEndpoint(authenticator: authenticator, refreshTokens: store, accessTokens: store, keyRing: keyRing, clock: clock,
@@ -47,6 +48,7 @@ extension Provider {
         router.get("/authorize") { await authorize.respond(to: $0, context: $1) }
         router.post("/authorize") { await authorize.respond(to: $0, context: $1) }
         router.post("/login") { await login.respond(to: $0, context: $1) }
+        router.post("/consent") { await consent.respond(to: $0, context: $1) }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/oauth/token", method: method) { await token.respond(to: $0, context: $1) }
             router.on("/oauth/revoke", method: method) { await revoke.respond(to: $0, context: $1) }

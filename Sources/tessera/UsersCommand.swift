@@ -3,9 +3,11 @@ import Foundation
 import TesseraCore
 import TesseraServer
 
-/// `tessera users add|update`: creates a user who can log in; sets their standard claims.
+/// `tessera users add|update|consents`: creates a user who can log in; sets their standard claims;
+/// lists and revokes their consents to third-party applications (``UsersConsentsCommand``).
 struct UsersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage users.", subcommands: [Add.self, Update.self])
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage users.",
+                                                    subcommands: [Add.self, Update.self, UsersConsentsCommand.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user with an email and a password.")

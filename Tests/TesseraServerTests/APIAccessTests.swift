@@ -61,6 +61,32 @@ struct APIAccessTests {
         #expect(scope == "openid email offline_access read:orders")
     }
 
+    @Test("OpenID Connect Core §11: a third-party user flow without a grant may ask for any permission the API defines (consent decides), nothing else")
+    func thirdPartyWithoutGrant() throws {
+        let scope = try Self.access(granting: nil).userScope(
+            asked: "openid offline_access read:orders write:orders delete:everything", identityScopes: AuthorizationRequest.supportedScopes,
+            thirdParty: true)
+        #expect(scope == "openid offline_access read:orders write:orders")
+        #expect(Self.access(granting: nil).userPermitted(thirdParty: true) == Self.orders.scopes)
+    }
+
+    @Test("a third-party client with a grant: the grant limits what consent can give")
+    func thirdPartyWithGrant() throws {
+        let scope = try Self.access(granting: "read:orders").userScope(
+            asked: "openid read:orders write:orders", identityScopes: AuthorizationRequest.supportedScopes, thirdParty: true)
+        #expect(scope == "openid read:orders")
+        #expect(Self.access(granting: "read:orders").userPermitted(thirdParty: true) == "read:orders")
+    }
+
+    @Test("a first-party user flow still needs a grant: no permissions without one")
+    func firstPartyStillNeedsGrant() {
+        #expect(Self.access(granting: nil).userPermitted(thirdParty: false) == nil)
+        #expect(Self.code(.accessDenied) {
+            try Self.access(granting: nil).userScope(asked: "openid read:orders", identityScopes: AuthorizationRequest.supportedScopes,
+                                                     thirdParty: false)
+        })
+    }
+
     static func grant(client: String) -> Grant {
         Grant(id: "g", clientID: client, userID: "user", scope: "openid", createdAt: 0, expiresAt: 100)
     }

@@ -5,7 +5,8 @@ import TesseraCore
 ///
 /// A client gets a token for an API only under a ``ClientGrant`` an administrator made, and then
 /// at most the permissions that grant lists: a machine client from the grant alone, a user flow
-/// from the grant and what the user's request asked for. Pure, so every case is tested in-process.
+/// from the grant and what the user's request asked for — or, for a third-party client, from what
+/// the user consented to (``userPermitted(thirdParty:)``). Pure, so every case is tested in-process.
 ///
 /// ```swift
 /// let access = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: api.identifier))
@@ -36,13 +37,22 @@ struct APIAccess: Sendable {
         return asked.intersection(permitted)
     }
 
+    /// The permissions a user's token for the API may ever carry. A first-party client is limited
+    /// by its grant alone. For a third-party client the user's consent is what authorizes them
+    /// (OpenID Connect Core §11; Auth0's and Hydra's consent): without a grant it may ask for any
+    /// permission the API defines, the consent page deciding; with one, the grant limits too.
+    func userPermitted(thirdParty: Bool) -> Scope? {
+        guard thirdParty else { return permitted }
+        return permitted ?? api.scopes
+    }
+
     /// The scope of a user's token for the API: the user's identity scopes as asked, plus the
-    /// asked API permissions the client's grant allows; anything else is dropped.
-    /// - Throws: `access_denied` when the client has no grant for the API.
-    func userScope(asked: Scope, identityScopes: Scope) throws(OAuthError) -> Scope {
-        guard let permitted else {
+    /// asked API permissions ``userPermitted(thirdParty:)`` allows; anything else is dropped.
+    /// - Throws: `access_denied` when a first-party client has no grant for the API.
+    func userScope(asked: Scope, identityScopes: Scope, thirdParty: Bool = false) throws(OAuthError) -> Scope {
+        guard let allowed = userPermitted(thirdParty: thirdParty) else {
             throw OAuthError(.accessDenied, "This application is not granted access to the API it asked for.")
         }
-        return asked.intersection(Scope(identityScopes.tokens + permitted.tokens))
+        return asked.intersection(Scope(identityScopes.tokens + allowed.tokens))
     }
 }

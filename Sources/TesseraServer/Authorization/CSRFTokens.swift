@@ -8,7 +8,7 @@ import TesseraCore
 /// whoever posts could set the cookie — which a neighbouring subdomain, or anyone on the path of
 /// a plain-http request, can do for a victim's browser. Here the form's token is an HMAC, under a
 /// key derived from the master key, over the browser's own cookie and what the form is for: the
-/// authorization request being logged in to, or the session being ended. Without the key no
+/// authorization request being logged in to or consented to, or the session being ended. Without the key no
 /// cookie and field can be forged as a pair, and a token minted for one browser's cookie is
 /// worthless with another's. Every node shares the master key, so a form served by one node
 /// posts to any other.
@@ -46,6 +46,19 @@ struct CSRFTokens: Sendable {
     func verifiesLogout(_ token: String?, session: Secret) -> Bool {
         guard let token else { return false }
         return ConstantTime.equals(token, logout(session: session))
+    }
+
+    /// The consent form's token, for the session cookie of the user being asked and the
+    /// authorization request the form carries: a page fetched by another browser, or for another
+    /// request, posts nothing.
+    func consent(session: Secret, authorizationRequest: String) -> String {
+        mint("consent", session.unredacted, authorizationRequest)
+    }
+
+    /// Whether `token` is the consent token of this session cookie and authorization request.
+    func verifiesConsent(_ token: String?, session: Secret, authorizationRequest: String) -> Bool {
+        guard let token else { return false }
+        return ConstantTime.equals(token, consent(session: session, authorizationRequest: authorizationRequest))
     }
 
     /// HMAC-SHA256 over the purpose and each part, every one prefixed with its length so that no

@@ -14,6 +14,8 @@ struct AuthorizationFlow: Sendable {
     let clientGrants: any ClientGrantStore
     let sessions: any SessionStore
     let codes: any AuthorizationCodeStore
+    /// What users consented to give third-party clients (``AuthorizationFlow/proceed(_:session:sessionCookie:)``).
+    let consents: any ConsentStore
     let pages: Pages
     let cookies: ProviderCookies
     let csrf: CSRFTokens

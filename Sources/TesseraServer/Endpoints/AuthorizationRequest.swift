@@ -133,7 +133,7 @@ struct AuthorizationRequest: Sendable {
         if let api {
             let access = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: api.identifier))
             do {
-                scope = try access.userScope(asked: requested, identityScopes: supportedScopes)
+                scope = try access.userScope(asked: requested, identityScopes: supportedScopes, thirdParty: client.isThirdParty)
             } catch {
                 throw sendBack(error)
             }

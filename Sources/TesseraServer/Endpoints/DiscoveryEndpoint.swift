@@ -29,7 +29,7 @@ struct DiscoveryEndpoint: Sendable {
             introspectionEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post"],
             codeChallengeMethodsSupported: [PKCE.method],
             claimsSupported: ["iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "acr", "amr"] + StandardClaims.all,
-            promptValuesSupported: ["none", "login"],
+            promptValuesSupported: ["none", "login", "consent"],
             authorizationResponseIssParameterSupported: true,
             requestParameterSupported: false,
             claimsParameterSupported: true,

@@ -20,12 +20,9 @@ struct LoginEndpoint: Sendable {
     func respond(to request: Request, context: ProviderRequestContext) async -> Response {
         do {
             let form: OAuthParameters
-            do {
-                form = try await OAuthRequestBody.parameters(of: request, limit: maxBodyBytes)
-            } catch is OAuthRequestBody.TooLarge {
-                return flow.pages.errorResponse(status: .contentTooLarge, title: "Login failed", message: "The form was too large.")
-            } catch let error as OAuthError {
-                return flow.pages.errorResponse(status: .badRequest, title: "Login failed", message: error.description ?? "The form could not be read.")
+            switch try await BrowserForm.read(request, limit: maxBodyBytes, pages: flow.pages, title: "Login failed") {
+            case .read(let parameters): form = parameters
+            case .refused(let response): return response
             }
             let csrfCookie = flow.cookies.value(.csrf, in: request)
             guard let csrfCookie, flow.csrf.verifiesLogin(form["csrf_token"], browser: csrfCookie,
@@ -69,7 +66,7 @@ struct LoginEndpoint: Sendable {
             if let previous = flow.cookies.value(.session, in: request) {
                 try await sessions.endSession(idHash: SecretHash(of: previous), at: now)
             }
-            var response = try await flow.issueCode(for: authorization, session: session)
+            var response = try await flow.proceed(authorization, session: session, sessionCookie: cookieValue)
             response.setCookie(flow.cookies.sessionCookie(cookieValue))
             return response
         } catch {

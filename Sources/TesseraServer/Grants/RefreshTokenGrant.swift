@@ -91,7 +91,8 @@ struct RefreshTokenGrant: GrantHandler {
               let audience = grant.audience
         else { return nil }
         guard let api = try await apis.api(identifier: audience),
-              let allowed = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: audience)).permitted
+              let allowed = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: audience))
+                .userPermitted(thirdParty: client.isThirdParty)
         else {
             throw OAuthError(.invalidGrant, "The client is no longer granted access to the API this refresh token is for.")
         }

@@ -237,6 +237,22 @@ enum Migrations {
             // asked for consent before such a client gets anything.
             "ALTER TABLE clients ADD COLUMN third_party INTEGER NOT NULL DEFAULT 0",
         ]),
+        Step(version: 18, statements: [
+            // What each user consented to give each third-party client, per API (`audience` ''
+            // when none): a request these scopes cover skips the consent page.
+            """
+            CREATE TABLE consents (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+                audience TEXT NOT NULL DEFAULT '',
+                scopes TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (user_id, client_id, audience)
+            )
+            """,
+            "CREATE INDEX consents_client_id ON consents (client_id)",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns

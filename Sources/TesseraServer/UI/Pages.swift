@@ -11,7 +11,8 @@ struct Pages: Sendable {
         // The templates are constants of this binary; a parse error is a programming error.
         for (name, text) in [("head", Templates.head), ("foot", Templates.foot), ("login", Templates.login),
                              ("error", Templates.error), ("logged-out", Templates.loggedOut),
-                             ("confirm-logout", Templates.confirmLogout), ("form-post", Templates.formPost)] {
+                             ("confirm-logout", Templates.confirmLogout), ("form-post", Templates.formPost),
+                             ("consent", Templates.consent)] {
             library.register(try! MustacheTemplate(string: text), named: name)
         }
         self.library = library
@@ -50,6 +51,10 @@ struct Pages: Sendable {
 
     func confirmLogout(_ page: LogoutConfirmation) -> String {
         library.render(page, withTemplate: "confirm-logout") ?? ""
+    }
+
+    func consent(_ page: Consent) -> String {
+        library.render(page, withTemplate: "consent") ?? ""
     }
 
     func loggedOut() -> String {
