@@ -20,7 +20,7 @@ public struct Administration: Sendable {
         try registration.validate()
         let secret = registration.isPublic ? nil : Secret.random()
         let client = Client(
-            id: Secret.random(byteCount: 24).unredacted,
+            id: Client.newID(),
             name: registration.name,
             secretHash: secret.map(SecretHash.init(of:)),
             redirectURIs: registration.redirectURIs,

@@ -56,3 +56,14 @@ public struct Client: Sendable, Equatable {
 
     public func allows(_ grantType: GrantType) -> Bool { grantTypes.contains(grantType) }
 }
+
+extension Client {
+    /// A new client id: 32 letters and digits from the system's CSPRNG (~190 bits), as Auth0's
+    /// look. Never base64url, whose `-` and `_` would let an id start with `-` — which a command
+    /// line (`tessera clients update ID`) reads as a flag.
+    public static func newID() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var generator = SystemRandomNumberGenerator()
+        return String(decoding: (0..<32).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
+    }
+}
