@@ -52,6 +52,9 @@ public enum IDTokenValidator {
             }
             // Tokens of other kinds share the JWS format and often the keys: refuse any explicit
             // type but the kind's own (RFC 8725 §3.11), so an access token cannot pass as an id_token.
+            if kind.typeRequired, header.typ == nil {
+                throw ClientError(kind.invalidType, "The \(kind.name) has no typ, so nothing says it is one.", expected: kind.types[0], actual: "none")
+            }
             if let typ = header.typ, !kind.types.contains(where: { $0.lowercased() == typ.lowercased() }) {
                 throw ClientError(kind.invalidType, "The \(kind.name)'s typ says it is another kind of token.", expected: kind.types[0], actual: typ)
             }
@@ -176,6 +179,9 @@ struct SignedTokenKind: Sendable {
     let types: [String]
     let malformed: ClientError.Code
     let invalidType: ClientError.Code
+    /// Whether a token without `typ` is refused: RFC 9068 §4 requires `at+jwt`, while id_tokens
+    /// and logout tokens from providers that predate explicit typing carry none.
+    var typeRequired = false
 
     static let idToken = SignedTokenKind(name: "id_token", types: ["JWT", "application/jwt"],
                                          malformed: .malformedIDToken, invalidType: .invalidType)
