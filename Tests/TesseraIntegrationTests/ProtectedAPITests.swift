@@ -132,4 +132,29 @@ struct ProtectedAPITests {
             }
         }
     }
+
+    @Test("attack: an id_token presented as an access token is 401 invalid_token; the same login's access token for the API is accepted",
+          arguments: TestEngine.all)
+    func idTokenAsAccessToken(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            _ = try await Self.machineClient(server)
+            let app = try await server.addClient()
+            try await server.grant(app, ProtectedAPI.identifier, scopes: "read:messages")
+            let user = try await server.addUser()
+            let query = try await server.authorize(Browser(), authorizeURL: server.authorizeURL(
+                client: app, scope: "openid read:messages", extra: [("audience", ProtectedAPI.identifier)]),
+                email: "alice@example.com", password: TestServer.password)
+            let tokens = try await server.exchange(Secret(try #require(query["code"])), client: app)
+            let idToken = try #require(tokens.json["id_token"] as? String)
+            try await ProtectedAPI.with(server) { api in
+                let refused = try await api.get("/messages", token: idToken)
+                #expect(refused.status == 401)
+                #expect(refused.header("WWW-Authenticate")?.hasPrefix(#"Bearer error="invalid_token""#) == true)
+                let accepted = try await api.get("/messages", token: try Self.accessToken(tokens))
+                #expect(accepted.status == 200)
+                #expect(accepted.body == "hello \(user.id)")
+            }
+            server.ledger.expectNoneLogged()
+        }
+    }
 }
