@@ -161,6 +161,21 @@ struct BearerTokenMiddlewareTests {
         }
     }
 
+    @Test("a form body larger than the middleware reads to look for an access_token is 413, never passed on unread")
+    func formBodyTooLarge() async throws {
+        let router = Router(context: BasicAccessTokenRequestContext.self)
+        router.add(middleware: BearerTokenMiddleware(verifier: StubVerifier(), metadata: Self.metadata, formBodyLimit: 16))
+        router.post("/messages") { _, _ in "posted" }
+        try await Application(router: router).test(.live) { client in
+            let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .authorization: "Bearer reader"]
+            let large = try await client.execute(uri: "/messages", method: .post, headers: headers,
+                                                 body: ByteBuffer(string: "text=" + String(repeating: "a", count: 64)))
+            #expect(large.status == .contentTooLarge)
+            let small = try await client.execute(uri: "/messages", method: .post, headers: headers, body: ByteBuffer(string: "text=hi"))
+            #expect(small.status == .ok)
+        }
+    }
+
     @Test("RFC 6750 §2.1: a Bearer header without a token, or with characters b64token does not allow, is 400 invalid_request")
     func malformedHeader() async throws {
         let verifier = StubVerifier()

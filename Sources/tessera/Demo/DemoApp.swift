@@ -74,18 +74,19 @@ struct DemoApp: Sendable {
     /// page shows the API's answer, or why there is none, never the token.
     private func callAPI(with tokens: TokenSet) async -> DemoPages.APIResult {
         let url = apiIdentifier + "messages"
-        guard let endpoint = URL(string: url) else { return .init(url: url, answer: nil, error: "not a URL") }
+        guard let endpoint = URL(string: url) else { return .init(url: url, answer: nil, error: "The API's URL is not a URL.") }
         let request = TransportRequest(method: .get, url: endpoint, headers: [("Accept", "application/json")],
-                                       authorization: Secret("Bearer " + tokens.accessToken.unredacted))
+                                       authorization: Secret("Bearer " + tokens.accessToken.unredacted), timeout: .seconds(5))
         do {
             let response = try await transport.send(request)
             guard response.status == 200 else {
                 let challenge = response.header("WWW-Authenticate").map { ": \($0)" } ?? ""
-                return .init(url: url, answer: nil, error: "HTTP \(response.status)\(challenge)")
+                return .init(url: url, answer: nil, error: "The API refused: HTTP \(response.status)\(challenge)")
             }
             return .init(url: url, answer: try JSONDecoder().decode(DemoAPI.Answer.self, from: Data(response.body)).message, error: nil)
         } catch {
-            return .init(url: url, answer: nil, error: "no answer: \((error as? ClientError)?.code.rawValue ?? String(describing: type(of: error)))")
+            return .init(url: url, answer: nil,
+                         error: "No answer from the API: \((error as? ClientError)?.code.rawValue ?? String(describing: type(of: error)))")
         }
     }
 

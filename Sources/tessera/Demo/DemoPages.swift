@@ -104,7 +104,7 @@ struct DemoPages: Sendable {
         <p class="muted">The app sent <code>GET {{apiURL}}</code> from its server with <code>Authorization: Bearer</code> and the
         access token (an RFC 9068 JWT for the API, checked by the API against the provider's keys).</p>
         {{#apiAnswer}}<p>The API says: <strong id="api-answer">{{apiAnswer}}</strong></p>{{/apiAnswer}}
-        {{#apiError}}<p class="muted" id="api-error">The API refused: {{apiError}}</p>{{/apiError}}
+        {{#apiError}}<p class="muted" id="api-error">{{apiError}}</p>{{/apiError}}
         <h2>/userinfo, called with the access token</h2>
         {{#userInfoError}}<p class="muted">{{userInfoError}}</p>{{/userInfoError}}
         <table id="userinfo">{{#userInfo}}<tr><td>{{name}}</td><td>{{value}}</td></tr>{{/userInfo}}</table>
