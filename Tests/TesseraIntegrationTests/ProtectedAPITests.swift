@@ -1,45 +1,8 @@
 import Foundation
-import Hummingbird
-import Logging
 import Testing
 import TesseraClient
 import TesseraCore
 import TesseraHummingbird
-
-/// A Hummingbird API protected with TesseraHummingbird's middleware and TesseraClient's
-/// ``AccessTokenValidator``, on its own loopback port, accepting tokens the real provider issues:
-/// the whole resource-server chain over real sockets. It is the README's example
-/// (``ReadmeProtectedAPI``) plus `GET /messages/admin`, which needs `write:messages`.
-struct ProtectedAPI {
-    static let identifier = "https://api.example.com/messages"
-
-    let baseURL: String
-    private let application: RunningApplication
-
-    static func with<Result>(_ server: TestServer, _ body: (ProtectedAPI) async throws -> Result) async throws -> Result {
-        let router = try await ReadmeProtectedAPI.router(issuer: server.baseURL, api: identifier)
-        let validator = try await AccessTokenValidator.discover(issuer: server.baseURL, audience: identifier)
-        let metadata = ProtectedResourceMetadata(resource: identifier)
-        router.group("/messages/admin")
-            .add(middleware: BearerTokenMiddleware(verifier: validator, metadata: metadata))
-            .add(middleware: RequireScopes("write:messages", metadata: metadata))
-            .get { _, _ in "admin" }
-        var logger = Logger(label: "tessera.test.api")
-        logger.logLevel = .trace
-        let api = try await RunningApplication.onFreePort { port in
-            let application = try await RunningApplication.start(logger: logger) { onRunning in
-                Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                            onServerRunning: { _ in onRunning() }, logger: logger)
-            }
-            return ProtectedAPI(baseURL: "http://127.0.0.1:\(port)", application: application)
-        }
-        return try await using(api, stop: { await $0.application.stop() }, body)
-    }
-
-    func get(_ path: String, token: String?) async throws -> HTTPResult {
-        try await send(.GET, baseURL + path, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [])
-    }
-}
 
 @Suite("A Hummingbird API protected by TesseraHummingbird, with the provider's tokens")
 struct ProtectedAPITests {
@@ -141,10 +104,7 @@ struct ProtectedAPITests {
             let app = try await server.addClient()
             try await server.grant(app, ProtectedAPI.identifier, scopes: "read:messages")
             let user = try await server.addUser()
-            let query = try await server.authorize(Browser(), authorizeURL: server.authorizeURL(
-                client: app, scope: "openid read:messages", extra: [("audience", ProtectedAPI.identifier)]),
-                email: "alice@example.com", password: TestServer.password)
-            let tokens = try await server.exchange(Secret(try #require(query["code"])), client: app)
+            let tokens = try await server.userTokens(client: app, scope: "openid read:messages", audience: ProtectedAPI.identifier)
             let idToken = try #require(tokens.json["id_token"] as? String)
             try await ProtectedAPI.with(server) { api in
                 let refused = try await api.get("/messages", token: idToken)
@@ -153,6 +113,30 @@ struct ProtectedAPITests {
                 let accepted = try await api.get("/messages", token: try Self.accessToken(tokens))
                 #expect(accepted.status == 200)
                 #expect(accepted.body == "hello \(user.id)")
+            }
+            server.ledger.expectNoneLogged()
+        }
+    }
+
+    @Test("attack: a revoked token is 401 invalid_token at an API whose middleware introspects it (RFC 7662), though accepted before",
+          arguments: TestEngine.all)
+    func revokedTokenIntrospected(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let apiClient = try await Self.machineClient(server)   // the API's own credentials, granted the API
+            let app = try await server.addClient()
+            try await server.grant(app, ProtectedAPI.identifier, scopes: "read:messages")
+            let user = try await server.addUser()
+            let token = try Self.accessToken(try await server.userTokens(client: app, scope: "openid read:messages",
+                                                                          audience: ProtectedAPI.identifier))
+            let introspector = try await server.introspector(as: apiClient, audience: ProtectedAPI.identifier, cacheCapacity: 0)
+            try await ProtectedAPI.with(verifier: introspector) { api in
+                let accepted = try await api.get("/messages", token: token)
+                #expect(accepted.status == 200)
+                #expect(accepted.body == "hello \(user.id)")
+                try await server.revoke(token, client: app)
+                let refused = try await api.get("/messages", token: token)
+                #expect(refused.status == 401)
+                #expect(refused.header("WWW-Authenticate")?.hasPrefix(#"Bearer error="invalid_token""#) == true)
             }
             server.ledger.expectNoneLogged()
         }
