@@ -38,7 +38,8 @@ struct ProtectedAPITests {
         }
     }
 
-    @Test("attack: a token for another audience is 401 invalid_token, with resource_metadata", arguments: TestEngine.all)
+    @Test("attack: a token for another audience is 401 invalid_token, with resource_metadata, logged at debug without the token",
+          arguments: TestEngine.all)
     func tokenForAnotherAudience(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in
             let machine = try await Self.machineClient(server)
@@ -51,6 +52,10 @@ struct ProtectedAPITests {
                 #expect(challenge.hasSuffix(#"resource_metadata="https://api.example.com/.well-known/oauth-protected-resource/messages""#), "\(challenge)")
                 #expect(response.json["error"] as? String == "invalid_token")
             }
+            // A client's bad token is the client's mistake: logged at debug, with the check's code only.
+            let refusals = LogCapture.text.split(separator: "\n").filter { $0.contains("tessera.test.api: access token refused") }
+            #expect(refusals.contains { $0.hasPrefix("debug ") && $0.contains("error.code=") }, "\(refusals)")
+            #expect(refusals.allSatisfy { $0.hasPrefix("debug ") }, "\(refusals)")
             server.ledger.expectNoneLogged()
         }
     }
