@@ -32,13 +32,20 @@ public enum IDTokenValidator {
     static func verifiedClaims<Claims: Codable & Sendable>(
         of token: Secret, kind: SignedTokenKind, keys: JSONWebKeySet, allowedAlgorithms: Set<String>, as claims: Claims.Type
     ) async throws(ClientError) -> (claims: Claims, algorithm: String) {
+        let header = try checkedHeader(of: token, kind: kind, allowedAlgorithms: allowedAlgorithms)
+        let key = try selectKey(for: header, in: keys, kind: kind)
+        return (try await verifySignature(token, with: key, algorithm: header.alg, as: claims, kind: kind), header.alg)
+    }
+
+    /// The steps that need no key: the header read, its `typ` the kind's, its `alg` allowed and
+    /// asymmetric. Cheap, so a verifier can run them before fetching any keys.
+    static func checkedHeader(of token: Secret, kind: SignedTokenKind, allowedAlgorithms: Set<String>) throws(ClientError) -> Header {
         let header = try Header(token: token.unredacted, kind: kind)
         guard allowedAlgorithms.contains(header.alg), IDTokenExpectations.verifiableAlgorithms.contains(header.alg) else {
             throw ClientError(.algorithmNotAllowed, "The \(kind.name) is signed with an algorithm that is not allowed.",
                               expected: allowedAlgorithms.sorted().joined(separator: ", "), actual: header.alg)
         }
-        let key = try selectKey(for: header, in: keys, kind: kind)
-        return (try await verifySignature(token, with: key, algorithm: header.alg, as: claims, kind: kind), header.alg)
+        return header
     }
 
     /// The JOSE header fields the check needs.
