@@ -87,4 +87,20 @@ struct AccessTokenValidatorKeysTests {
             #expect(!error.isAuthorizationServerUnavailable, "\(error)")
         }
     }
+
+    @Test("attack: alg none, HS256, an id_token's typ or an opaque string is refused without fetching the JWKS — a 401 even while it is down")
+    func refusedBeforeKeys() async throws {
+        fixture.transport.on(Fixture.jwksURI, status: 502, json: "<html>bad gateway</html>")
+        let claims = AccessTokenValidatorTests().claims()
+        let tokens: [(Secret, ClientError.Code)] = [
+            (try TestIssuer.craft(header: ["alg": "none", "typ": "at+jwt"], claims: claims), .algorithmNotAllowed),
+            (try TestIssuer.craft(header: ["alg": "HS256", "typ": "at+jwt", "kid": "rsa-1"], claims: claims) { _ in [1, 2, 3] }, .algorithmNotAllowed),
+            (try await fixture.keys.sign(claims, typ: "JWT"), .accessTokenInvalidType),
+            (Secret("an-opaque-token"), .malformedAccessToken),
+        ]
+        for (token, code) in tokens {
+            await expectClientError(code) { _ = try await validator().verify(token) }
+        }
+        #expect(fixture.transport.requests(to: Fixture.jwksURI).isEmpty)
+    }
 }

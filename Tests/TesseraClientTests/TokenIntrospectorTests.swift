@@ -158,6 +158,23 @@ struct TokenIntrospectorTests {
         #expect(introspections == 6)
     }
 
+    @Test("concurrent requests with one fresh token share one introspection")
+    func concurrentShareOneRequest() async throws {
+        let body = active()
+        fixture.transport.on(Self.endpoint) { _ in
+            try await Task.sleep(for: .milliseconds(50))
+            return .json(body)
+        }
+        let introspector = introspector(capacity: 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 {
+                group.addTask { _ = try await introspector.verify(Secret("fresh")) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(introspections == 1)
+    }
+
     @Test("discover finds introspection_endpoint; an issuer without one is refused at start-up")
     func discovery() async throws {
         var metadata = fixture.metadata

@@ -20,15 +20,9 @@ extension AccessTokenValidator {
     /// ```
     public static func validate(_ token: Secret, keys: JSONWebKeySet, expectations: AccessTokenExpectations,
                                 now: Date) async throws(ClientError) -> VerifiedAccessToken {
-        let header = try IDTokenValidator.Header(token: token.unredacted, kind: .accessToken)
-        guard expectations.allowedAlgorithms.contains(header.alg),
-              IDTokenExpectations.verifiableAlgorithms.contains(header.alg) else {
-            throw ClientError(.algorithmNotAllowed, "The access token is signed with an algorithm that is not allowed.",
-                              expected: expectations.allowedAlgorithms.sorted().joined(separator: ", "), actual: header.alg)
-        }
-        let key = try IDTokenValidator.selectKey(for: header, in: keys, kind: .accessToken)
-        let claims = try await IDTokenValidator.verifySignature(token, with: key, algorithm: header.alg,
-                                                                as: [String: JSONValue].self, kind: .accessToken)
+        let (claims, _) = try await IDTokenValidator.verifiedClaims(of: token, kind: .accessToken, keys: keys,
+                                                                    allowedAlgorithms: expectations.allowedAlgorithms,
+                                                                    as: [String: JSONValue].self)
         return try checkClaims(TokenClaimSet(claims: claims, what: "access token"), expectations: expectations, now: now)
     }
 

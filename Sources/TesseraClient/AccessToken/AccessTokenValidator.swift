@@ -67,6 +67,9 @@ public struct AccessTokenValidator: AccessTokenVerifier {
     ///   ``ClientError/isAuthorizationServerUnavailable`` is true when the keys could not be fetched.
     public func verify(_ token: Secret) async throws(ClientError) -> VerifiedAccessToken {
         let expectations = self.expectations
+        // A token that is not even an access token signed the allowed way is refused before the
+        // keys are fetched: it costs the issuer nothing, and is a 401 even while the JWKS is down.
+        _ = try IDTokenValidator.checkedHeader(of: token, kind: .accessToken, allowedAlgorithms: expectations.allowedAlgorithms)
         do {
             return try await jwks.withKeys(uri: jwksURI, transport: transport, timeout: requestTimeout, now: now) { keys in
                 try await Self.validate(token, keys: keys, expectations: expectations, now: now())

@@ -22,7 +22,4 @@ actor IntrospectionCache {
     func keep(_ token: VerifiedAccessToken, for key: SecretHash, until: Date, now: Date) {
         answers.insert(token, for: key, until: until, now: now)
     }
-
-    /// How many answers are held, for tests of the bound.
-    var count: Int { answers.count }
 }

@@ -1,5 +1,5 @@
 public import Foundation
-public import TesseraCore
+import TesseraCore
 
 extension TokenIntrospector {
     /// The resource server's reading of an RFC 7662 §2.2 introspection response, as one pure

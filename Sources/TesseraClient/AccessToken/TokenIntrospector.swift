@@ -37,6 +37,9 @@ public struct TokenIntrospector: AccessTokenVerifier {
     let clockSkew: Duration
     let maximumCacheLifetime: Duration
     let cache: IntrospectionCache?
+    /// Introspections under way, by token hash: a page that fires ten API calls with a fresh token
+    /// makes one request, the other nine wait for its answer.
+    let inFlight = SingleFlight<SecretHash, VerifiedAccessToken>(retention: .zero)
     let now: @Sendable () -> Date
 
     /// Finds the issuer's `introspection_endpoint` by OpenID Connect Discovery (the document must
@@ -95,6 +98,15 @@ public struct TokenIntrospector: AccessTokenVerifier {
         if let cache, let cached = await cache.token(for: key, now: now()) {
             return cached
         }
+        do {
+            return try await inFlight.run(key, now: now()) { [self] in try await introspect(token, key: key) }
+        } catch {
+            throw ClientError(wrapping: error)
+        }
+    }
+
+    /// One request to the endpoint, its answer checked and, when active, cached.
+    private func introspect(_ token: Secret, key: SecretHash) async throws(ClientError) -> VerifiedAccessToken {
         let request = try AuthenticatedPost.request(
             to: introspectionEndpoint, parameters: [("token", token.unredacted), ("token_type_hint", "access_token")],
             configuration: credentials)

@@ -42,7 +42,4 @@ struct ExpiringCache<Key: Hashable, Value> {
             head = 0
         }
     }
-
-    /// How many entries are held (some may have lapsed but not yet been swept).
-    var count: Int { entries.count }
 }
