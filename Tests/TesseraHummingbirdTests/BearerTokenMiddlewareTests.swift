@@ -50,6 +50,9 @@ struct BearerTokenMiddlewareTests {
         router.addProtectedResourceMetadata(metadata)
         router.get("/messages") { _, context in "hello \(context.accessToken?.subject ?? "nobody")" }
         router.post("/messages") { _, _ in "posted" }
+        router.get("/messages/others") { _, _ -> String in
+            throw BearerRefusal.insufficientScope("read:all-messages", resourceMetadata: metadataURL)
+        }
         router.group("/admin").add(middleware: RequireScopes("read:messages", "write:messages", metadata: metadata)).get { _, _ in "admin" }
         return Application(router: router)
     }
@@ -261,6 +264,16 @@ struct BearerTokenMiddlewareTests {
             let document = try await client.execute(uri: "/.well-known/oauth-protected-resource/v1", method: .get)
             #expect(document.status == .ok)
             #expect(try JSONDecoder().decode(ProtectedResourceMetadata.self, from: Data(buffer: document.body)).resource == metadata.resource)
+        }
+    }
+
+    @Test("a handler's own rule throws a BearerRefusal and the client gets its status, challenge and JSON body")
+    func thrownRefusal() async throws {
+        try await Self.app(StubVerifier()).test(.live) { client in
+            let response = try await client.execute(uri: "/messages/others", method: .get, headers: [.authorization: "Bearer reader"])
+            #expect(response.status == .forbidden)
+            #expect(response.headers[.wwwAuthenticate]?.hasPrefix(#"Bearer error="insufficient_scope", scope="read:all-messages""#) == true)
+            #expect(Self.json(response)["error"] == "insufficient_scope")
         }
     }
 }

@@ -13,10 +13,15 @@ public import TesseraCore
 /// Values are quoted with only the characters §3 allows, so no description (which may quote a
 /// claim of the token) can end the header or start another.
 ///
+/// A handler with a finer rule than a scope (only the caller's own messages) throws one, and
+/// Hummingbird answers with it:
+///
 /// ```swift
-/// return BearerRefusal.insufficientScope(Scope("read:messages"), resourceMetadata: metadata.metadataURL).response
+/// guard message.owner == context.accessToken?.subject else {
+///     throw BearerRefusal.insufficientScope(Scope("read:all-messages"), resourceMetadata: metadata.metadataURL)
+/// }
 /// ```
-public struct BearerRefusal: Sendable, Error, Equatable {
+public struct BearerRefusal: HTTPResponseError, Sendable, Equatable {
     /// The HTTP status: 400, 401, 403, or 503.
     public let status: HTTPResponse.Status
     /// The RFC 6750 §3.1 code; `nil` for a request with no credentials at all (§3.1 says a
@@ -78,6 +83,11 @@ public struct BearerRefusal: Sendable, Error, Equatable {
         if let challenge { headers[.wwwAuthenticate] = challenge }
         let body = (try? JSONEncoder().encode(Body(error: code?.rawValue, errorDescription: description))) ?? Data("{}".utf8)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The answer, when a handler throws the refusal.
+    public func response(from request: Request, context: some RequestContext) -> Response {
+        response
     }
 
     private struct Body: Encodable {
