@@ -65,6 +65,8 @@ struct CommandLineTests {
         ["demo", "--port", "0"],
         ["demo", "--provider-port", "70000"],
         ["demo", "--port", "9000", "--provider-port", "9000"],
+        ["demo", "--api-port", "0"],
+        ["demo", "--api-port", "3000"],
         ["no-such-command"],
     ])
     func badInput(arguments: [String]) async throws {

@@ -27,7 +27,7 @@ struct DemoBrowserTests {
         return probe.terminationStatus == 0
     }()
 
-    @Test("home → login → the provider's login page → dashboard with the email → logout → dashboard refused, with no page error",
+    @Test("home → login → the provider's login page → dashboard with the email and the protected API's answer → logout → dashboard refused, with no page error",
           .enabled(if: inCI || browserInstalled, "skipped: chromium, chromium-driver or selenium is missing (scripts/test installs them; CI=true always runs this)"))
     func clickThroughInChromium() async throws {
         try await withTemporaryDirectory { directory in

@@ -35,6 +35,8 @@ struct DemoTests {
         #expect(dashboard.status == 200)
         #expect(dashboard.body.contains("<strong id=\"email\">\(email)</strong>"))
         #expect(dashboard.body.contains("The access token expires"))
+        #expect(dashboard.body.contains("The API says: <strong id=\"api-answer\">hello "), "the dashboard shows no answer from the demo API")
+        #expect(dashboard.body.contains(", you may read:messages</strong>"))
         #expect(!dashboard.body.contains("eyJ"), "a JWT on the dashboard")
         #expect(!seen.contains { dashboard.body.contains($0) })
 
@@ -69,6 +71,33 @@ struct DemoTests {
             let output = demo.process.text + again.process.text
             #expect(!seen.isEmpty)
             #expect(!seen.contains { output.contains($0) }, "a code, state or session id reached the demo's output")
+        }
+    }
+}
+
+/// The demo's protected API, over HTTP: what a client that meets it without a token sees.
+@Suite("tessera demo's protected API")
+struct DemoAPITests {
+    @Test("RFC 9728 §5.1: the demo API answers 401 with resource_metadata and no error code without a token; RFC 9728 §3: its metadata names the demo provider")
+    func protectedAPI() async throws {
+        try await withTemporaryDirectory { directory in
+            let demo = try await DemoProcess.start(directory: directory)
+            let metadataURL = demo.apiURL + ".well-known/oauth-protected-resource"
+            let refused = try await send(.GET, demo.apiURL + "messages")
+            #expect(refused.status == 401)
+            #expect(refused.header("WWW-Authenticate") == #"Bearer resource_metadata="\#(metadataURL)""#)
+            let forged = try await send(.GET, demo.apiURL + "messages", headers: [("Authorization", "Bearer not.a.token")])
+            #expect(forged.status == 401)
+            #expect(forged.header("WWW-Authenticate")?.hasPrefix(#"Bearer error="invalid_token""#) == true)
+
+            let document = try await send(.GET, metadataURL)
+            #expect(document.status == 200)
+            #expect(document.header("Content-Type") == "application/json")
+            #expect(document.json["resource"] as? String == demo.apiURL)
+            #expect(document.json["authorization_servers"] as? [String] == [demo.providerURL])
+            #expect(document.json["scopes_supported"] as? [String] == ["read:messages"])
+            #expect(document.json["bearer_methods_supported"] as? [String] == ["header"])
+            #expect(await demo.process.terminate() == 0, "\(demo.process.text)")
         }
     }
 }

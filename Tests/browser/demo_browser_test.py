@@ -2,7 +2,8 @@
 """Clicks through `tessera demo` in a real, headless Chromium, as a newcomer would.
 
 home -> "Log in" -> the provider's login page (the demo's printed email and password) ->
-the dashboard showing that email -> "Log out" -> /dashboard refused (sent to the login page).
+the dashboard showing that email and the answer of the demo's protected API (called server-side
+with the user's access token) -> "Log out" -> /dashboard refused (sent to the login page).
 
 Any page error fails it: an HTTP status >= 400 on a document the browser navigates to (read
 from Chromium's own network log), or a SEVERE entry in the browser console. Selenium is given
@@ -114,6 +115,16 @@ def steps(driver, checker, wait, app, provider, arguments):
         raise PageError(f"dashboard: shows {shown!r}, expected {arguments.email!r}")
     if "minutes" not in driver.find_element(By.ID, "expires").text:
         raise PageError("dashboard: no access token expiry shown")
+    answers = driver.find_elements(By.ID, "api-answer")
+    if len(answers) != 1:
+        errors = [element.text for element in driver.find_elements(By.ID, "api-error")]
+        raise PageError(f"dashboard: no answer from the protected API: {errors}")
+    answer = answers[0].text
+    if not answer.startswith("hello ") or not answer.endswith(", you may read:messages"):
+        raise PageError(f"dashboard: the protected API's answer is {answer!r}")
+    if "eyJ" in driver.page_source:
+        raise PageError("dashboard: the page shows a JWT")
+    print(f"    the API says: {answer}")
     session = [cookie for cookie in driver.get_cookies() if cookie["name"] == "tessera_rp_session"]
     if len(session) != 1 or not session[0].get("httpOnly") or session[0].get("sameSite") != "Lax":
         raise PageError(f"dashboard: the session cookie is not one HttpOnly SameSite=Lax cookie: {session}")

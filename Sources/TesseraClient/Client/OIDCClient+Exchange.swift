@@ -67,16 +67,8 @@ extension OIDCClient {
         _ metadata: ProviderMetadata,
         _ validate: (JSONWebKeySet) async throws -> Claims
     ) async throws -> Claims {
-        let timeout = configuration.requestTimeout
-        let keys = try await jwks.keys(uri: metadata.jwksURI, transport: transport, timeout: timeout, now: now())
-        do {
-            return try await validate(keys.keys)
-        } catch let error as ClientError where error.code == .keyNotFound {
-            guard let fresh = try await jwks.refetch(uri: metadata.jwksURI, after: keys, transport: transport, timeout: timeout, now: now()) else {
-                throw error
-            }
-            logger.debug("oidc jwks refetched for an unknown key", metadata: ["keys": "\(fresh.keys.count)"])
-            return try await validate(fresh.keys)
-        }
+        try await jwks.withKeys(uri: metadata.jwksURI, transport: transport, timeout: configuration.requestTimeout, now: now,
+                                refetched: { fresh in logger.debug("oidc jwks refetched for an unknown key", metadata: ["keys": "\(fresh.count)"]) },
+                                validate)
     }
 }

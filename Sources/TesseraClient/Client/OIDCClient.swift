@@ -83,8 +83,7 @@ public struct OIDCClient: Sendable {
         case .discovery(let issuer):
             let (transport, timeout) = (self.transport, configuration.requestTimeout)
             return try await discoveries.run(issuer, now: now()) {
-                let request = try Discovery.request(issuer: issuer, timeout: timeout)
-                return try Discovery.process(try await transport.sendWrappingErrors(request), expectedIssuer: issuer)
+                try await Discovery.fetch(issuer: issuer, transport: transport, timeout: timeout)
             }
         }
     }

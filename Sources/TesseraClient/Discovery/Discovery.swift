@@ -40,3 +40,17 @@ public enum Discovery {
         return metadata
     }
 }
+
+extension Discovery {
+    /// Both steps over `transport`: the issuer's document, fetched and checked.
+    static func fetch(issuer: String, transport: any HTTPTransport, timeout: Duration) async throws(ClientError) -> ProviderMetadata {
+        let request = try request(issuer: issuer, timeout: timeout)
+        let response: TransportResponse
+        do {
+            response = try await transport.sendWrappingErrors(request)
+        } catch {
+            throw ClientError(wrapping: error)
+        }
+        return try process(response, expectedIssuer: issuer)
+    }
+}

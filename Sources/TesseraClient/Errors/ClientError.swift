@@ -83,6 +83,10 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
             case logoutTokenSubjectMissing = "LOGOUT_TOKEN_SUB_AND_SID_MISSING"
             case logoutTokenTooOld = "LOGOUT_TOKEN_IAT_TOO_OLD"
             case logoutTokenReplayed = "LOGOUT_TOKEN_REPLAYED"
+            case malformedAccessToken = "ACCESS_TOKEN_MALFORMED"
+            case accessTokenInvalidType = "ACCESS_TOKEN_TYP_INVALID"
+            case accessTokenNotYetValid = "ACCESS_TOKEN_NBF_IN_FUTURE"
+            case accessTokenInactive = "ACCESS_TOKEN_INACTIVE"
         }
 
         private let value: Internal
@@ -179,5 +183,18 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         public static var logoutTokenTooOld: Self { .init(.logoutTokenTooOld) }
         /// A logout token whose `jti` was seen recently: a replay.
         public static var logoutTokenReplayed: Self { .init(.logoutTokenReplayed) }
+        /// An access token that is not a JWS with the claims RFC 9068 §2.2 requires (`iss`, `exp`,
+        /// `aud`, `sub`), or an introspection answer about it that lacks them. The checks access
+        /// tokens share with id_tokens (`alg`, key, signature, `iss`, `aud`, `exp`, `iat`) use
+        /// the id_token's codes, as logout tokens do.
+        public static var malformedAccessToken: Self { .init(.malformedAccessToken) }
+        /// An access token whose `typ` is missing or is not `at+jwt` (RFC 9068 §4): an id_token or a
+        /// logout token signed with the same keys must not open an API.
+        public static var accessTokenInvalidType: Self { .init(.accessTokenInvalidType) }
+        /// An access token whose `nbf` lies in the future, beyond the clock-skew tolerance.
+        public static var accessTokenNotYetValid: Self { .init(.accessTokenNotYetValid) }
+        /// The authorization server says the token is not active (RFC 7662 §2.2): unknown, expired,
+        /// revoked, or not one this API may see — or it is a refresh token, which opens no API.
+        public static var accessTokenInactive: Self { .init(.accessTokenInactive) }
     }
 }

@@ -19,17 +19,33 @@ public import TesseraCore
 public enum IDTokenValidator {
     public static func validate(_ idToken: Secret, keys: JSONWebKeySet, expectations: IDTokenExpectations,
                                 now: Date) async throws(ClientError) -> IDTokenClaims {
-        let header = try Header(token: idToken.unredacted)
-        // Only asymmetric algorithms, whatever the expectations list: never `none`, never HMAC.
-        guard expectations.allowedAlgorithms.contains(header.alg),
-              IDTokenExpectations.verifiableAlgorithms.contains(header.alg) else {
-            throw ClientError(.algorithmNotAllowed, "The id_token is signed with an algorithm that is not allowed.",
-                              expected: expectations.allowedAlgorithms.sorted().joined(separator: ", "), actual: header.alg)
-        }
-        let key = try selectKey(for: header, in: keys)
-        let claims = try await verifySignature(idToken, with: key, algorithm: header.alg, as: IDTokenClaims.self)
-        try checkClaims(claims, algorithm: header.alg, expectations: expectations, now: now)
+        let (claims, algorithm) = try await verifiedClaims(of: idToken, kind: .idToken, keys: keys,
+                                                           allowedAlgorithms: expectations.allowedAlgorithms, as: IDTokenClaims.self)
+        try checkClaims(claims, algorithm: algorithm, expectations: expectations, now: now)
         return claims
+    }
+
+    /// The JWS steps every signed token of the provider shares (id_tokens, logout tokens, access
+    /// tokens): a readable header of the kind's `typ`; an `alg` allowed *and* asymmetric, checked
+    /// before any key is touched — never `none`, never HMAC, whatever the caller lists; exactly
+    /// one fitting key; the signature. Returns the claims and the algorithm that signed them.
+    static func verifiedClaims<Claims: Codable & Sendable>(
+        of token: Secret, kind: SignedTokenKind, keys: JSONWebKeySet, allowedAlgorithms: Set<String>, as claims: Claims.Type
+    ) async throws(ClientError) -> (claims: Claims, algorithm: String) {
+        let header = try checkedHeader(of: token, kind: kind, allowedAlgorithms: allowedAlgorithms)
+        let key = try selectKey(for: header, in: keys, kind: kind)
+        return (try await verifySignature(token, with: key, algorithm: header.alg, as: claims, kind: kind), header.alg)
+    }
+
+    /// The steps that need no key: the header read, its `typ` the kind's, its `alg` allowed and
+    /// asymmetric. Cheap, so a verifier can run them before fetching any keys.
+    static func checkedHeader(of token: Secret, kind: SignedTokenKind, allowedAlgorithms: Set<String>) throws(ClientError) -> Header {
+        let header = try Header(token: token.unredacted, kind: kind)
+        guard allowedAlgorithms.contains(header.alg), IDTokenExpectations.verifiableAlgorithms.contains(header.alg) else {
+            throw ClientError(.algorithmNotAllowed, "The \(kind.name) is signed with an algorithm that is not allowed.",
+                              expected: allowedAlgorithms.sorted().joined(separator: ", "), actual: header.alg)
+        }
+        return header
     }
 
     /// The JOSE header fields the check needs.
@@ -52,6 +68,9 @@ public enum IDTokenValidator {
             }
             // Tokens of other kinds share the JWS format and often the keys: refuse any explicit
             // type but the kind's own (RFC 8725 §3.11), so an access token cannot pass as an id_token.
+            if kind.typeRequired, header.typ == nil {
+                throw ClientError(kind.invalidType, "The \(kind.name) has no typ, so nothing says it is one.", expected: kind.types[0], actual: "none")
+            }
             if let typ = header.typ, !kind.types.contains(where: { $0.lowercased() == typ.lowercased() }) {
                 throw ClientError(kind.invalidType, "The \(kind.name)'s typ says it is another kind of token.", expected: kind.types[0], actual: typ)
             }
@@ -176,6 +195,9 @@ struct SignedTokenKind: Sendable {
     let types: [String]
     let malformed: ClientError.Code
     let invalidType: ClientError.Code
+    /// Whether a token without `typ` is refused: RFC 9068 §4 requires `at+jwt`, while id_tokens
+    /// and logout tokens from providers that predate explicit typing carry none.
+    var typeRequired = false
 
     static let idToken = SignedTokenKind(name: "id_token", types: ["JWT", "application/jwt"],
                                          malformed: .malformedIDToken, invalidType: .invalidType)

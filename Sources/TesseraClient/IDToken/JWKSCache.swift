@@ -49,6 +49,26 @@ actor JWKSCache {
         return try await fetch(uri: uri, transport: transport, timeout: timeout, now: now)
     }
 
+    /// Runs `validate` with the cached keys of `uri` and, when it finds no key for the token
+    /// (`.keyNotFound`), once more with a refetched set — at most once per cool-down: the provider
+    /// may have rotated to a key published after our fetch. `refetched` hears of the second try.
+    nonisolated func withKeys<Result: Sendable>(
+        uri: String, transport: any HTTPTransport, timeout: Duration, now: () -> Date,
+        refetched: (JSONWebKeySet) -> Void = { _ in },
+        _ validate: (JSONWebKeySet) async throws -> Result
+    ) async throws -> Result {
+        let keys = try await self.keys(uri: uri, transport: transport, timeout: timeout, now: now())
+        do {
+            return try await validate(keys.keys)
+        } catch let error as ClientError where error.code == .keyNotFound {
+            guard let fresh = try await refetch(uri: uri, after: keys, transport: transport, timeout: timeout, now: now()) else {
+                throw error
+            }
+            refetched(fresh.keys)
+            return try await validate(fresh.keys)
+        }
+    }
+
     private func fetch(uri: String, transport: any HTTPTransport, timeout: Duration, now: Date) async throws -> Snapshot {
         if let inFlight { return try await Snapshot(keys: inFlight.value.keys, generation: generation) }
         let task = Task { try await Self.download(uri: uri, transport: transport, timeout: timeout) }

@@ -20,15 +20,9 @@ public enum LogoutTokenValidator {
 
     public static func validate(_ token: Secret, keys: JSONWebKeySet, expectations: IDTokenExpectations,
                                 maxAge: Duration = defaultMaxAge, now: Date) async throws(ClientError) -> LogoutTokenClaims {
-        let header = try IDTokenValidator.Header(token: token.unredacted, kind: .logoutToken)
-        guard expectations.allowedAlgorithms.contains(header.alg),
-              IDTokenExpectations.verifiableAlgorithms.contains(header.alg) else {
-            throw ClientError(.algorithmNotAllowed, "The logout token is signed with an algorithm that is not allowed.",
-                              expected: expectations.allowedAlgorithms.sorted().joined(separator: ", "), actual: header.alg)
-        }
-        let key = try IDTokenValidator.selectKey(for: header, in: keys, kind: .logoutToken)
-        let claims = try await IDTokenValidator.verifySignature(token, with: key, algorithm: header.alg,
-                                                                as: LogoutTokenClaims.self, kind: .logoutToken)
+        let (claims, _) = try await IDTokenValidator.verifiedClaims(of: token, kind: .logoutToken, keys: keys,
+                                                                    allowedAlgorithms: expectations.allowedAlgorithms,
+                                                                    as: LogoutTokenClaims.self)
         try checkClaims(claims, expectations: expectations, maxAge: maxAge, now: now)
         return claims
     }

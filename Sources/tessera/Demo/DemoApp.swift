@@ -21,14 +21,21 @@ struct DemoCredentials: Sendable {
 struct DemoApp: Sendable {
     let login: OIDCLogin<BasicOIDCRequestContext>
     let pages = DemoPages()
+    /// The demo's protected API, which the dashboard calls with the user's access token.
+    let apiIdentifier: String
+    let transport: any HTTPTransport = AsyncHTTPClientTransport()
 
     /// The app at `appURL`, a client of `client` registered with `appURL/callback` as its
-    /// redirect URI and `appURL/` as its post-logout redirect URI.
-    init(client: OIDCClient, appURL: String) {
+    /// redirect URI and `appURL/` as its post-logout redirect URI. Its logins ask for an access
+    /// token for the API `apiIdentifier` (Auth0's `audience`) with the API's permission.
+    init(client: OIDCClient, appURL: String, apiIdentifier: String) {
         var configuration = OIDCLoginConfiguration()
         configuration.postLogoutRedirectURI = appURL + "/"
         configuration.afterLoginPath = "/dashboard"
+        configuration.scope = Scope(configuration.scope.tokens + [DemoAPI.scope])
+        configuration.additionalAuthorizationParameters = [("audience", apiIdentifier)]
         self.login = OIDCLogin(client: client, configuration: configuration, context: BasicOIDCRequestContext.self)
+        self.apiIdentifier = apiIdentifier
     }
 
     func router() -> Router<BasicOIDCRequestContext> {
@@ -57,9 +64,30 @@ struct DemoApp: Sendable {
         } catch {
             userInfoError = "userinfo failed: \((error as? OAuthError)?.code.rawValue ?? String(describing: type(of: error)))"
         }
+        let api = await callAPI(with: tokens)
         return pages.dashboard(claims: claims.map(Self.rows) ?? [], email: claims?.email ?? claims?.subject ?? "?",
                                expiresAt: tokens.expiresAt, now: Date(), hasRefreshToken: tokens.refreshToken != nil,
-                               userInfo: userInfo, userInfoError: userInfoError)
+                               userInfo: userInfo, userInfoError: userInfoError, api: api)
+    }
+
+    /// `GET /messages` of the demo API with the user's access token, sent from this server: the
+    /// page shows the API's answer, or why there is none, never the token.
+    private func callAPI(with tokens: TokenSet) async -> DemoPages.APIResult {
+        let url = apiIdentifier + "messages"
+        guard let endpoint = URL(string: url) else { return .init(url: url, answer: nil, error: "The API's URL is not a URL.") }
+        let request = TransportRequest(method: .get, url: endpoint, headers: [("Accept", "application/json")],
+                                       authorization: Secret("Bearer " + tokens.accessToken.unredacted), timeout: .seconds(5))
+        do {
+            let response = try await transport.send(request)
+            guard response.status == 200 else {
+                let challenge = response.header("WWW-Authenticate").map { ": \($0)" } ?? ""
+                return .init(url: url, answer: nil, error: "The API refused: HTTP \(response.status)\(challenge)")
+            }
+            return .init(url: url, answer: try JSONDecoder().decode(DemoAPI.Answer.self, from: Data(response.body)).message, error: nil)
+        } catch {
+            return .init(url: url, answer: nil,
+                         error: "No answer from the API: \((error as? ClientError)?.code.rawValue ?? String(describing: type(of: error)))")
+        }
     }
 
     /// The claims worth showing; the nonce and `at_hash` are bookkeeping of the login itself.

@@ -9,18 +9,22 @@ import TesseraCore
 import TesseraServer
 import UnixSignals
 
-/// `tessera demo`: the provider and an example app that logs in through it, in one process, so a
-/// newcomer clicks through a real OpenID Connect login in a browser a minute after cloning.
+/// `tessera demo`: the provider, an example app that logs in through it, and a protected API the
+/// app calls with the user's access token, in one process, so a newcomer clicks through a real
+/// OpenID Connect login — and sees the token used — in a browser a minute after cloning.
 ///
 /// The demo's login is printed and public, so the demo runs on a database of its own: by default a
 /// temporary one, removed on exit (`TESSERA_DATABASE_URL` is not used); with `--database`, only
 /// one it found empty and marked as the demo's, which `tessera serve` then refuses. Each start
 /// registers a fresh demo client (its secret is shown to nobody and stored hashed, so it cannot be
 /// read back on the next start) and makes sure the demo user exists; every user already in the
-/// demo's database can log in too. SIGTERM or SIGINT stops both servers gracefully.
+/// demo's database can log in too. The API is registered (once per identifier) with the permission
+/// `read:messages`, and each start's client is granted it. SIGTERM or SIGINT stops all three
+/// servers gracefully.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Run the provider and an example app that logs in through it (/, /login, /callback, /dashboard, /logout).")
+        commandName: "demo",
+        abstract: "Run the provider, an example app that logs in through it (/, /login, /callback, /dashboard, /logout), and a protected API the app calls.")
 
     @Option(help: "The example app's port, on 127.0.0.1.")
     var port = 3000
@@ -28,13 +32,18 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("provider-port"), help: "The provider's port, on 127.0.0.1.")
     var providerPort = 8080
 
+    @Option(name: .customLong("api-port"), help: "The protected API's port, on 127.0.0.1.")
+    var apiPort = 3001
+
     @OptionGroup var options: ProviderOptions
 
     mutating func validate() throws {
-        for (flag, value) in [("--port", port), ("--provider-port", providerPort)] where !(1...65_535).contains(value) {
+        for (flag, value) in [("--port", port), ("--provider-port", providerPort), ("--api-port", apiPort)] where !(1...65_535).contains(value) {
             throw ValidationError("\(flag) must be between 1 and 65535")
         }
-        guard port != providerPort else { throw ValidationError("--port and --provider-port must differ") }
+        guard Set([port, providerPort, apiPort]).count == 3 else {
+            throw ValidationError("--port, --provider-port and --api-port must differ")
+        }
     }
 
     func run() async throws {
@@ -53,6 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = makeLogger()
         let providerURL = "http://127.0.0.1:\(providerPort)"
         let appURL = "http://127.0.0.1:\(port)"
+        let api = DemoAPI(apiURL: "http://127.0.0.1:\(apiPort)", providerURL: providerURL)
         let database = try options.databaseURL()
         try await options.withProvider(issuer: providerURL, logger: logger) { provider in
             guard try await provider.store.claimForDemo(at: Int(Date().timeIntervalSince1970)) else {
@@ -60,16 +70,18 @@ struct DemoCommand: AsyncParsableCommand {
                     + "so the demo runs only on a database it created (omit --database for a temporary one)")
             }
             let client = try await Self.registerClient(provider, appURL: appURL)
+            try await Self.registerAPI(provider, api, client: client.client.id)
             let userNote = try await Self.ensureDemoUser(provider)
             let oidc = OIDCClient(
                 provider: .discovery(issuer: providerURL),
                 configuration: ClientConfiguration(clientID: client.client.id, clientSecret: client.secret, redirectURI: appURL + "/callback"),
                 logger: makeLogger("tessera.demo.client"))
-            let ready = Readiness(servers: 2) {
+            let ready = Readiness(servers: 3) {
                 // Flushed lines on stdout, so a script (or a test) can wait for the last one.
                 FileHandle.standardOutput.write(Data("""
                     tessera demo: provider \(providerURL) (database \(database))
                     tessera demo: \(userNote)
+                    tessera demo: protected API \(api.identifier) (scope \(DemoAPI.scope); metadata \(api.metadata.metadataURL))
                     tessera demo: open \(appURL)/
 
                     """.utf8))
@@ -78,11 +90,16 @@ struct DemoCommand: AsyncParsableCommand {
                 await ready.serverStarted()
             }
             let app = Application(
-                router: DemoApp(client: oidc, appURL: appURL).router(),
+                router: DemoApp(client: oidc, appURL: appURL, apiIdentifier: api.identifier).router(),
                 configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "tessera-demo"),
                 onServerRunning: { _ in await ready.serverStarted() },
                 logger: makeLogger("tessera.demo"))
-            let group = ServiceGroup(services: [providerApp, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            let apiApp = Application(
+                router: api.router(),
+                configuration: .init(address: .hostname("127.0.0.1", port: apiPort), serverName: "tessera-demo-api"),
+                onServerRunning: { _ in await ready.serverStarted() },
+                logger: makeLogger("tessera.demo.api"))
+            let group = ServiceGroup(services: [providerApp, app, apiApp], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             try await group.run()
         }
     }
@@ -94,6 +111,15 @@ struct DemoCommand: AsyncParsableCommand {
             name: "Tessera demo app", redirectURIs: [appURL + "/callback"], postLogoutRedirectURIs: [appURL + "/"])
         registration.backchannelLogoutURI = appURL + "/backchannel-logout"
         return try await provider.administration.addClient(registration)
+    }
+
+    /// Registers the demo API unless a start before registered it, and grants the demo app its
+    /// permission, as `tessera apis add` and `tessera grants add` would.
+    static func registerAPI(_ provider: Provider, _ api: DemoAPI, client: String) async throws {
+        if try await provider.store.api(identifier: api.identifier) == nil {
+            _ = try await provider.administration.addAPI(identifier: api.identifier, name: "Tessera demo API", scopes: Scope(DemoAPI.scope))
+        }
+        _ = try await provider.administration.addClientGrant(clientID: client, apiIdentifier: api.identifier, scopes: Scope(DemoAPI.scope))
     }
 
     /// Adds the demo user unless it exists, and says how to log in.

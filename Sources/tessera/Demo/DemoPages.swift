@@ -31,14 +31,24 @@ struct DemoPages: Sendable {
         return render("home", values)
     }
 
+    /// What the demo API answered the dashboard's call.
+    struct APIResult {
+        let url: String
+        let answer: String?
+        let error: String?
+    }
+
     func dashboard(claims: [Claim], email: String, expiresAt: Date?, now: Date, hasRefreshToken: Bool,
-                   userInfo: [Claim], userInfoError: String?) -> Response {
+                   userInfo: [Claim], userInfoError: String?, api: APIResult) -> Response {
         let expiry = expiresAt.map { "\($0.formatted(.iso8601)) (in \(Int($0.timeIntervalSince(now) / 60)) minutes)" } ?? "not given"
         var values: [String: Any] = [
             "title": "Dashboard", "email": email, "claims": claims, "expiry": expiry, "userInfo": userInfo,
             "refresh": hasRefreshToken ? "yes: it is refreshed automatically a minute before it expires" : "no",
+            "apiURL": api.url,
         ]
         values["userInfoError"] = userInfoError
+        values["apiAnswer"] = api.answer
+        values["apiError"] = api.error
         return render("dashboard", values)
     }
 
@@ -90,6 +100,11 @@ struct DemoPages: Sendable {
         The tokens stay on the server; the browser holds only a random session id.</p>
         <h2>id_token claims</h2>
         <table id="claims">{{#claims}}<tr><td>{{name}}</td><td>{{value}}</td></tr>{{/claims}}</table>
+        <h2>The demo API, called with the access token</h2>
+        <p class="muted">The app sent <code>GET {{apiURL}}</code> from its server with <code>Authorization: Bearer</code> and the
+        access token (an RFC 9068 JWT for the API, checked by the API against the provider's keys).</p>
+        {{#apiAnswer}}<p>The API says: <strong id="api-answer">{{apiAnswer}}</strong></p>{{/apiAnswer}}
+        {{#apiError}}<p class="muted" id="api-error">{{apiError}}</p>{{/apiError}}
         <h2>/userinfo, called with the access token</h2>
         {{#userInfoError}}<p class="muted">{{userInfoError}}</p>{{/userInfoError}}
         <table id="userinfo">{{#userInfo}}<tr><td>{{name}}</td><td>{{value}}</td></tr>{{/userInfo}}</table>

@@ -113,6 +113,11 @@ struct TestClaims: JWTPayload, Sendable {
     var jti: String?
     var sid: String?
     var events: [String: [String: String]]?
+    /// RFC 9068 access token claims, absent from id_tokens; `azp` and `permissions` as Auth0 sends them.
+    var client_id: String?
+    var scope: String?
+    var nbf: Int?
+    var permissions: [String]?
 
     /// Valid claims issued at `now`, living ten hours.
     init(now: Date, nonce: String?) {
