@@ -49,6 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "connections"))
     var databasePoolSize: String?
 
+    @Option(help: ArgumentHelp("Dynamic client registration (RFC 7591) at /oauth/register: off (default), open, or token (an initial access token from `tessera registration token create` is required).",
+                               valueName: "off|open|token"))
+    var registration: RegistrationMode = .off
+
     @OptionGroup var options: ProviderOptions
 
     mutating func validate() throws {
@@ -110,11 +114,13 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try options.databaseURL()
         let keyReload = keyReloadSeconds.map { Duration.seconds($0) }
         let trustedProxies = try Self.ranges(self.trustedProxies)
+        let registrationMode = registration
         let provider = try await options.openProvider(issuer: issuer, logger: logger, poolSize: try poolSize()) {
             $0.codeLifetime = codeTTL
             $0.refreshGraceSeconds = grace
             $0.keyRotationDays = rotationDays
             $0.trustedProxies = trustedProxies
+            $0.registration.mode = registrationMode
             if let keyReload { $0.keyReloadInterval = keyReload }
         }
         do {
