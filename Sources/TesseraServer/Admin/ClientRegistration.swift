@@ -35,6 +35,23 @@ public struct ClientRegistration: Sendable {
         self.requiresPushedAuthorization = requiresPushedAuthorization
     }
 
+    /// The client this registration describes, under `id`, with the hash of its secret (nil: public).
+    func client(id: String, secretHash: SecretHash?) -> Client {
+        Client(
+            id: id,
+            name: name,
+            secretHash: secretHash,
+            redirectURIs: redirectURIs,
+            postLogoutRedirectURIs: postLogoutRedirectURIs,
+            grantTypes: grantTypes,
+            idTokenAlgorithm: idTokenAlgorithm.rawValue,
+            requiresPushedAuthorization: requiresPushedAuthorization,
+            backchannelLogoutURI: backchannelLogoutURI,
+            backchannelLogoutSessionRequired: backchannelLogoutSessionRequired,
+            isThirdParty: isThirdParty
+        )
+    }
+
     /// The longest client name: it is shown on the login and consent pages.
     public static let maximumNameLength = 100
 

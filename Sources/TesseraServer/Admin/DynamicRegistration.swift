@@ -32,19 +32,7 @@ struct DynamicRegistration: Sendable {
     func register(_ metadata: ClientMetadata, initialAccessToken: Secret?) async throws -> Registered {
         let secret = metadata.authMethod == .none ? nil : Secret.random()
         let registrationAccessToken = Secret.random()
-        let registration = metadata.registration
-        let client = Client(
-            id: Secret.random(byteCount: 24).unredacted,
-            name: registration.name,
-            secretHash: secret.map(SecretHash.init(of:)),
-            redirectURIs: registration.redirectURIs,
-            postLogoutRedirectURIs: registration.postLogoutRedirectURIs,
-            grantTypes: registration.grantTypes,
-            idTokenAlgorithm: registration.idTokenAlgorithm.rawValue,
-            backchannelLogoutURI: registration.backchannelLogoutURI,
-            backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired,
-            isThirdParty: true
-        )
+        let client = metadata.registration.client(id: Secret.random(byteCount: 24).unredacted, secretHash: secret.map(SecretHash.init(of:)))
         let details = RegistrationDetails(registrationTokenHash: SecretHash(of: registrationAccessToken),
                                           authMethod: metadata.authMethod.rawValue, scope: metadata.scope)
         let now = clock.now()
@@ -93,15 +81,7 @@ struct DynamicRegistration: Sendable {
             throw Refusal.metadata(OAuthError(.invalidClientMetadata,
                                               "token_endpoint_auth_method cannot switch between none and a client secret; register a new client instead."))
         }
-        var client = record.client
-        let registration = metadata.registration
-        client.name = registration.name
-        client.redirectURIs = registration.redirectURIs
-        client.postLogoutRedirectURIs = registration.postLogoutRedirectURIs
-        client.grantTypes = registration.grantTypes
-        client.idTokenAlgorithm = registration.idTokenAlgorithm.rawValue
-        client.backchannelLogoutURI = registration.backchannelLogoutURI
-        client.backchannelLogoutSessionRequired = registration.backchannelLogoutSessionRequired
+        let client = metadata.registration.client(id: record.client.id, secretHash: record.client.secretHash)
         var details = record.details
         details.authMethod = metadata.authMethod.rawValue
         details.scope = metadata.scope
