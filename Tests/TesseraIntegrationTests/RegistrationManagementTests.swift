@@ -7,7 +7,8 @@ import TesseraServer
 /// registration with its registration access token — and nobody else's.
 @Suite("RFC 7592: dynamic client registration management")
 struct RegistrationManagementTests {
-    @Test("RFC 7592 §2.1: the registration access token reads the client's metadata, without its secrets", arguments: TestEngine.all)
+    @Test("RFC 7592 §2.1, §3: the registration access token reads the client's metadata, without its secret, and is rotated",
+          arguments: TestEngine.all)
     func readOwnRegistration(engine: TestEngine) async throws {
         try await TestServer.registering(engine) { server in
             let client = try await server.registerClient(["client_name": "Reader", "scope": "openid"])
@@ -19,8 +20,12 @@ struct RegistrationManagementTests {
             #expect(read.json["scope"] as? String == "openid")
             #expect(read.json["redirect_uris"] as? [String] == [TestServer.redirectURI])
             #expect(read.json["registration_client_uri"] as? String == client.registrationClientURI)
-            #expect(read.json["client_secret"] == nil && read.json["registration_access_token"] == nil,
-                    "secrets are shown once, at registration; only their hashes are kept")
+            #expect(read.json["client_secret"] == nil, "the secret is shown once, at registration; only its hash is kept")
+            let rotated = Secret(try #require(read.json["registration_access_token"] as? String, "RFC 7592 §3 requires one"))
+            server.ledger.record(rotated)
+            #expect(rotated != client.registrationAccessToken)
+            try await server.manage(.GET, client.registrationClientURI, token: client.registrationAccessToken).expectInvalidToken()
+            #expect(try await server.manage(.GET, client.registrationClientURI, token: rotated).status == 200, "the new token reads it")
             server.ledger.expectNoneLogged()
         }
     }
@@ -110,8 +115,11 @@ struct RegistrationManagementTests {
             #expect(stored.name == "After")
             #expect(stored.secretHash?.matches(SecretHash(of: secret)) == true, "the secret is kept")
             #expect(stored.isThirdParty)
-            #expect(try await server.manage(.GET, client.registrationClientURI, token: token).json["client_name"] as? String == "After",
-                    "the registration access token still works")
+            let next = Secret(try #require(updated.json["registration_access_token"] as? String))
+            server.ledger.record(next)
+            try await server.manage(.GET, client.registrationClientURI, token: token).expectInvalidToken()
+            #expect(try await server.manage(.GET, client.registrationClientURI, token: next).json["client_name"] as? String == "After",
+                    "the token the update answered with reads the new metadata")
             server.ledger.expectNoneLogged()
         }
     }

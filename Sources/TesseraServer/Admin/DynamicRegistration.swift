@@ -59,10 +59,29 @@ struct DynamicRegistration: Sendable {
         return record
     }
 
+    /// A record as RFC 7592 §3 answers it: with a registration access token, which must therefore
+    /// be a fresh one (only hashes are kept). The old token stops working, as the RFC allows.
+    struct Rotated: Sendable {
+        let record: RegisteredClientRecord
+        let registrationAccessToken: Secret
+    }
+
+    /// RFC 7592 §2.1, §3: `record` with a fresh registration access token.
+    func rotateToken(of record: RegisteredClientRecord) async throws -> Rotated {
+        let token = Secret.random()
+        var rotated = record
+        rotated.details.registrationTokenHash = SecretHash(of: token)
+        guard try await store.rotateRegistrationToken(clientID: record.client.id, from: record.details.registrationTokenHash,
+                                                      to: rotated.details.registrationTokenHash) else {
+            throw Refusal.registrationAccessToken
+        }
+        return Rotated(record: rotated, registrationAccessToken: token)
+    }
+
     /// RFC 7592 §2.2: replaces the metadata of `record`'s client, keeping its id and secret.
     /// The request must name the same `client_id`, and a `client_secret`, if sent, must be the
     /// client's own; a client cannot turn public or confidential (it would lose or lack a secret).
-    func replace(_ record: RegisteredClientRecord, with members: [String: JSONValue]) async throws -> RegisteredClientRecord {
+    func replace(_ record: RegisteredClientRecord, with members: [String: JSONValue]) async throws -> Rotated {
         guard members["client_id"]?.string == record.client.id else {
             throw Refusal.metadata(OAuthError(.invalidClientMetadata, "The update must carry the client's own client_id (RFC 7592 §2.2)."))
         }
@@ -82,11 +101,13 @@ struct DynamicRegistration: Sendable {
                                               "token_endpoint_auth_method cannot switch between none and a client secret; register a new client instead."))
         }
         let client = metadata.registration.client(id: record.client.id, secretHash: record.client.secretHash)
-        var details = record.details
-        details.authMethod = metadata.authMethod.rawValue
-        details.scope = metadata.scope
-        guard try await store.replaceRegisteredClient(client, details: details) else { throw Refusal.registrationAccessToken }
-        return RegisteredClientRecord(client: client, details: details, createdAt: record.createdAt)
+        let token = Secret.random()
+        let details = RegistrationDetails(registrationTokenHash: SecretHash(of: token), authMethod: metadata.authMethod.rawValue,
+                                          scope: metadata.scope)
+        guard try await store.replaceRegisteredClient(client, details: details, previousTokenHash: record.details.registrationTokenHash) else {
+            throw Refusal.registrationAccessToken
+        }
+        return Rotated(record: RegisteredClientRecord(client: client, details: details, createdAt: record.createdAt), registrationAccessToken: token)
     }
 
     /// RFC 7592 §2.3: the client, its grants and its tokens are gone.

@@ -49,8 +49,8 @@ struct RegistrationEndpoint: Sendable {
             let metadata = try ClientMetadata(json: body.readableBytesView)
             let registered = try await registration.register(metadata, initialAccessToken: initialAccessToken)
             context.logger.notice("client registered", metadata: ["client_id": .string(registered.record.client.id)])
-            var members = representation(of: registered.record)
-            members["registration_access_token"] = .string(registered.registrationAccessToken.unredacted)
+            var members = representation(of: DynamicRegistration.Rotated(record: registered.record,
+                                                                         registrationAccessToken: registered.registrationAccessToken))
             if let secret = registered.secret { members["client_secret"] = .string(secret.unredacted) }
             return .json(members, status: .created)
         } catch {
@@ -58,23 +58,25 @@ struct RegistrationEndpoint: Sendable {
         }
     }
 
-    /// `GET /oauth/register/{client_id}` (RFC 7592 §2.1): the client's registered metadata.
+    /// `GET /oauth/register/{client_id}` (RFC 7592 §2.1): the client's registered metadata, with a
+    /// new registration access token (RFC 7592 §3 requires one in the answer; the old one stops working).
     func read(_ request: Request, context: ProviderRequestContext) async -> Response {
         do {
-            let record = try await authorizedRecord(request, context: context)
-            return .json(representation(of: record))
+            let rotated = try await registration.rotateToken(of: try await authorizedRecord(request, context: context))
+            return .json(representation(of: rotated))
         } catch {
             return failure(error, operation: "client configuration read", logger: context.logger)
         }
     }
 
-    /// `PUT /oauth/register/{client_id}` (RFC 7592 §2.2): the metadata replaced, id and secret kept.
+    /// `PUT /oauth/register/{client_id}` (RFC 7592 §2.2): the metadata replaced, id and secret kept,
+    /// and a new registration access token.
     func update(_ request: Request, context: ProviderRequestContext) async -> Response {
         do {
             let record = try await authorizedRecord(request, context: context)
             let body = try await OAuthRequestBody.jsonBytes(of: request, limit: maxBodyBytes, otherwise: Self.notJSON)
             let updated = try await registration.replace(record, with: try ClientMetadata.members(of: body.readableBytesView))
-            context.logger.notice("registered client updated", metadata: ["client_id": .string(updated.client.id)])
+            context.logger.notice("registered client updated", metadata: ["client_id": .string(record.client.id)])
             return .json(representation(of: updated))
         } catch {
             return failure(error, operation: "client configuration update", logger: context.logger)
@@ -101,10 +103,12 @@ struct RegistrationEndpoint: Sendable {
         return try await registration.authorizedRecord(clientID: clientID, token: BearerToken.inHeader(of: request))
     }
 
-    /// RFC 7591 §3.2.1's client information, without secrets: they were shown once and only
-    /// their hashes are kept.
-    private func representation(of record: RegisteredClientRecord) -> [String: JSONValue] {
+    /// RFC 7591 §3.2.1 / RFC 7592 §3's client information, with the (fresh) registration access
+    /// token and without the client secret: it was shown once, and only its hash is kept.
+    private func representation(of rotated: DynamicRegistration.Rotated) -> [String: JSONValue] {
+        let record = rotated.record
         var members = record.metadata.members
+        members["registration_access_token"] = .string(rotated.registrationAccessToken.unredacted)
         members["client_id"] = .string(record.client.id)
         members["client_id_issued_at"] = .number(Double(record.createdAt))
         members["registration_client_uri"] = .string(issuer + Self.path + "/" + record.client.id)

@@ -21,9 +21,14 @@ public protocol RegistrationStore: Sendable {
     /// administrator added (it has no registration access token) or no client at all.
     func registeredClient(id: String) async throws -> RegisteredClientRecord?
 
-    /// Replaces a self-registered client's metadata (RFC 7592 §2.2), keeping its id, secret and
-    /// registration access token; false when there is no such self-registered client.
-    func replaceRegisteredClient(_ client: Client, details: RegistrationDetails) async throws -> Bool
+    /// Replaces a self-registered client's metadata (RFC 7592 §2.2), keeping its id and secret, and
+    /// its registration access token's hash with `details`' — only while the stored hash is still
+    /// `previousTokenHash`, so of two concurrent calls with one token only one succeeds; false when
+    /// there is no such self-registered client or its token changed meanwhile.
+    func replaceRegisteredClient(_ client: Client, details: RegistrationDetails, previousTokenHash: SecretHash) async throws -> Bool
+
+    /// Replaces the hash of a client's registration access token, on the same condition.
+    func rotateRegistrationToken(clientID: String, from previousTokenHash: SecretHash, to tokenHash: SecretHash) async throws -> Bool
 
     /// Deletes a self-registered client (RFC 7592 §2.3) and, by cascade, its codes, grants and
     /// tokens; false when there is no such self-registered client.

@@ -64,7 +64,7 @@ extension SQLStore: RegistrationStore {
         }
     }
 
-    public func replaceRegisteredClient(_ client: Client, details: RegistrationDetails) async throws -> Bool {
+    public func replaceRegisteredClient(_ client: Client, details: RegistrationDetails, previousTokenHash: SecretHash) async throws -> Bool {
         let redirectURIs = String(decoding: try JSONEncoder().encode(client.redirectURIs), as: UTF8.self)
         let postLogoutURIs = String(decoding: try JSONEncoder().encode(client.postLogoutRedirectURIs), as: UTF8.self)
         let grantTypes = client.grantTypes.map(\.rawValue).joined(separator: " ")
@@ -78,8 +78,19 @@ extension SQLStore: RegistrationStore {
                                    backchannel_logout_uri = \(bind: client.backchannelLogoutURI),
                                    backchannel_logout_session_required = \(bind: client.backchannelLogoutSessionRequired ? 1 : 0),
                                    token_endpoint_auth_method = \(bind: details.authMethod),
-                                   registered_scope = \(bind: details.scope?.description)
-                WHERE id = \(bind: client.id) AND registration_token_hash IS NOT NULL
+                                   registered_scope = \(bind: details.scope?.description),
+                                   registration_token_hash = \(bind: details.registrationTokenHash.hex)
+                WHERE id = \(bind: client.id) AND registration_token_hash = \(bind: previousTokenHash.hex)
+                RETURNING id
+                """).first() != nil
+        }
+    }
+
+    public func rotateRegistrationToken(clientID: String, from previousTokenHash: SecretHash, to tokenHash: SecretHash) async throws -> Bool {
+        try await engine.transaction { database in
+            try await database.raw("""
+                UPDATE clients SET registration_token_hash = \(bind: tokenHash.hex)
+                WHERE id = \(bind: clientID) AND registration_token_hash = \(bind: previousTokenHash.hex)
                 RETURNING id
                 """).first() != nil
         }
