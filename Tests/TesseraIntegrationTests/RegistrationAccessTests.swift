@@ -51,6 +51,8 @@ struct RegistrationAccessTests {
             server.clock.advance(by: 61)
             try await server.register(metadata, bearer: expiring.token).expectInvalidToken()
             #expect(try await server.clientCount() == 1, "only the one paid-for registration was written")
+            let collected = try await server.provider.store.collectExpired(at: server.clock.wallClock.now())
+            #expect(collected.initialAccessTokens == 1, "the expired token is collected, the live one kept: \(collected)")
             server.ledger.expectNoneLogged()
         }
     }

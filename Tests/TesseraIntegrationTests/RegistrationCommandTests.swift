@@ -54,7 +54,7 @@ struct RegistrationCommandTests {
         } }
     }
 
-    @Test("registration token create with a bad --uses or --expires-in, or serve with a bad --registration: one stderr line, non-zero exit")
+    @Test("registration token create with a bad --uses or --expires-in, or serve with a bad --registration or --registrations-per-minute: one stderr line, non-zero exit")
     func badInput() async throws {
         try await withTemporaryDirectory { directory in
             let database = "sqlite://\(directory.path)/tessera.sqlite"
@@ -62,8 +62,10 @@ struct RegistrationCommandTests {
                 let output = try await TesseraBinary.run(["registration", "token", "create"] + arguments + ["--database", database])
                 output.expectRefusal("token create \(arguments)")
             }
-            let serve = try await TesseraBinary.run(["serve", "--registration", "sometimes", "--database", database])
-            serve.expectRefusal("serve --registration sometimes")
+            for arguments in [["--registration", "sometimes"], ["--registration", "open", "--registrations-per-minute", "0"]] {
+                let serve = try await TesseraBinary.run(["serve"] + arguments + ["--database", database])
+                serve.expectRefusal("serve \(arguments)")
+            }
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("tessera.sqlite").path),
                     "a refused command writes nothing")
         }
