@@ -11,12 +11,13 @@ struct DynamicRegistration: Sendable {
     let store: any RegistrationStore
     let clock: WallClock
 
-    /// A registration as answered once (RFC 7591 §3.2.1): the only time its secrets are shown.
-    struct Registered: Sendable {
+    /// A registration as RFC 7591 §3.2.1 and RFC 7592 §3 answer it: the record with a registration
+    /// access token just issued (only hashes are kept, so every answer carries a fresh one) and,
+    /// at registration only, the client secret. Shown once, never again.
+    struct Answer: Sendable {
         let record: RegisteredClientRecord
-        let metadata: ClientMetadata
-        let secret: Secret?
         let registrationAccessToken: Secret
+        var secret: Secret? = nil
     }
 
     enum Refusal: Error {
@@ -29,7 +30,7 @@ struct DynamicRegistration: Sendable {
     }
 
     /// Registers a third-party client; with `initialAccessToken`, one of its uses pays for it.
-    func register(_ metadata: ClientMetadata, initialAccessToken: Secret?) async throws -> Registered {
+    func register(_ metadata: ClientMetadata, initialAccessToken: Secret?) async throws -> Answer {
         let secret = metadata.authMethod == .none ? nil : Secret.random()
         let registrationAccessToken = Secret.random()
         let client = metadata.registration.client(id: Secret.random(byteCount: 24).unredacted, secretHash: secret.map(SecretHash.init(of:)))
@@ -40,8 +41,8 @@ struct DynamicRegistration: Sendable {
         case .refused: throw Refusal.initialAccessToken
         case .registered: break
         }
-        return Registered(record: RegisteredClientRecord(client: client, details: details, createdAt: now), metadata: metadata,
-                          secret: secret, registrationAccessToken: registrationAccessToken)
+        return Answer(record: RegisteredClientRecord(client: client, details: details, createdAt: now),
+                      registrationAccessToken: registrationAccessToken, secret: secret)
     }
 
     /// Whether `token` may still pay for a registration (checked before the metadata is, so an
@@ -59,15 +60,9 @@ struct DynamicRegistration: Sendable {
         return record
     }
 
-    /// A record as RFC 7592 §3 answers it: with a registration access token, which must therefore
-    /// be a fresh one (only hashes are kept). The old token stops working, as the RFC allows.
-    struct Rotated: Sendable {
-        let record: RegisteredClientRecord
-        let registrationAccessToken: Secret
-    }
-
-    /// RFC 7592 §2.1, §3: `record` with a fresh registration access token.
-    func rotateToken(of record: RegisteredClientRecord) async throws -> Rotated {
+    /// RFC 7592 §2.1, §3: `record` with a fresh registration access token; the old one stops
+    /// working, as §3 allows.
+    func rotateToken(of record: RegisteredClientRecord) async throws -> Answer {
         let token = Secret.random()
         var rotated = record
         rotated.details.registrationTokenHash = SecretHash(of: token)
@@ -75,13 +70,13 @@ struct DynamicRegistration: Sendable {
                                                       to: rotated.details.registrationTokenHash) else {
             throw Refusal.registrationAccessToken
         }
-        return Rotated(record: rotated, registrationAccessToken: token)
+        return Answer(record: rotated, registrationAccessToken: token)
     }
 
     /// RFC 7592 §2.2: replaces the metadata of `record`'s client, keeping its id and secret.
     /// The request must name the same `client_id`, and a `client_secret`, if sent, must be the
     /// client's own; a client cannot turn public or confidential (it would lose or lack a secret).
-    func replace(_ record: RegisteredClientRecord, with members: [String: JSONValue]) async throws -> Rotated {
+    func replace(_ record: RegisteredClientRecord, with members: [String: JSONValue]) async throws -> Answer {
         guard members["client_id"]?.string == record.client.id else {
             throw Refusal.metadata(OAuthError(.invalidClientMetadata, "The update must carry the client's own client_id (RFC 7592 §2.2)."))
         }
@@ -107,7 +102,7 @@ struct DynamicRegistration: Sendable {
         guard try await store.replaceRegisteredClient(client, details: details, previousTokenHash: record.details.registrationTokenHash) else {
             throw Refusal.registrationAccessToken
         }
-        return Rotated(record: RegisteredClientRecord(client: client, details: details, createdAt: record.createdAt), registrationAccessToken: token)
+        return Answer(record: RegisteredClientRecord(client: client, details: details, createdAt: record.createdAt), registrationAccessToken: token)
     }
 
     /// RFC 7592 §2.3: the client, its grants and its tokens are gone.

@@ -49,10 +49,7 @@ struct RegistrationEndpoint: Sendable {
             let metadata = try ClientMetadata(json: body.readableBytesView)
             let registered = try await registration.register(metadata, initialAccessToken: initialAccessToken)
             context.logger.notice("client registered", metadata: ["client_id": .string(registered.record.client.id)])
-            var members = representation(of: DynamicRegistration.Rotated(record: registered.record,
-                                                                         registrationAccessToken: registered.registrationAccessToken))
-            if let secret = registered.secret { members["client_secret"] = .string(secret.unredacted) }
-            return .json(members, status: .created)
+            return .json(representation(of: registered), status: .created)
         } catch {
             return failure(error, operation: "client registration", logger: context.logger)
         }
@@ -103,12 +100,13 @@ struct RegistrationEndpoint: Sendable {
         return try await registration.authorizedRecord(clientID: clientID, token: BearerToken.inHeader(of: request))
     }
 
-    /// RFC 7591 §3.2.1 / RFC 7592 §3's client information, with the (fresh) registration access
-    /// token and without the client secret: it was shown once, and only its hash is kept.
-    private func representation(of rotated: DynamicRegistration.Rotated) -> [String: JSONValue] {
-        let record = rotated.record
+    /// RFC 7591 §3.2.1 / RFC 7592 §3's client information, with the fresh registration access
+    /// token, and the client secret only at registration: afterwards only its hash is kept.
+    private func representation(of answer: DynamicRegistration.Answer) -> [String: JSONValue] {
+        let record = answer.record
         var members = record.metadata.members
-        members["registration_access_token"] = .string(rotated.registrationAccessToken.unredacted)
+        members["registration_access_token"] = .string(answer.registrationAccessToken.unredacted)
+        if let secret = answer.secret { members["client_secret"] = .string(secret.unredacted) }
         members["client_id"] = .string(record.client.id)
         members["client_id_issued_at"] = .number(Double(record.createdAt))
         members["registration_client_uri"] = .string(issuer + Self.path + "/" + record.client.id)
