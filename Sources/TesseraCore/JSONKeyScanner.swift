@@ -6,9 +6,10 @@ import Foundation
 /// parameter, so the token endpoint scans for one before trusting the parsed object. The scanner
 /// only tracks string boundaries and nesting depth: the body has already parsed as valid JSON.
 /// Keys are compared as the parser reads them, escapes decoded: `"c\u006fde"` is `code`, and
-/// must not smuggle a second `code` past the check.
-enum JSONKeyScanner {
-    static func firstRepeatedTopLevelKey(in body: some Collection<UInt8>) -> String? {
+/// must not smuggle a second `code` past the check. The registration endpoint (RFC 7591) uses it
+/// the same way on client metadata.
+public enum JSONKeyScanner {
+    public static func firstRepeatedTopLevelKey(in body: some Collection<UInt8>) -> String? {
         var seen = Set<String>()
         var depth = 0
         var expectingKey = false

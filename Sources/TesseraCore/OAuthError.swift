@@ -30,7 +30,7 @@ public struct OAuthError: Error, Sendable, Equatable {
         self.status = status ?? code.defaultStatus
     }
 
-    /// The `error` values of RFC 6749, RFC 6750, RFC 7009 and OpenID Connect Core §3.1.2.6.
+    /// The `error` values of RFC 6749, RFC 6750, RFC 7009, RFC 7591 and OpenID Connect Core §3.1.2.6.
     public struct Code: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -55,6 +55,10 @@ public struct OAuthError: Error, Sendable, Equatable {
         public static let consentRequired = Code("consent_required")
         public static let interactionRequired = Code("interaction_required")
         public static let tooManyRequests = Code("too_many_requests")
+        /// RFC 7591 §3.2.2: a redirect URI the registration endpoint will not accept.
+        public static let invalidRedirectURI = Code("invalid_redirect_uri")
+        /// RFC 7591 §3.2.2: any other client metadata value the registration endpoint refuses.
+        public static let invalidClientMetadata = Code("invalid_client_metadata")
 
         /// The status RFC 6749 §5.2 and RFC 6750 §3.1 give each code.
         public var defaultStatus: Int {

@@ -38,6 +38,9 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
     /// with `sid` in them. Not in the initializer: set them on a built value.
     public var backchannelLogoutSupported: Bool?
     public var backchannelLogoutSessionSupported: Bool?
+    /// RFC 8414 §2 / RFC 7591 §3: where clients register themselves; absent when the provider
+    /// does not take dynamic registrations. Not in the initializer: set it on a built value.
+    public var registrationEndpoint: String?
 
     public init(
         issuer: String,
@@ -133,5 +136,6 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
         case backchannelLogoutSupported = "backchannel_logout_supported"
         case backchannelLogoutSessionSupported = "backchannel_logout_session_supported"
+        case registrationEndpoint = "registration_endpoint"
     }
 }

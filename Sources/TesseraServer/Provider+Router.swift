@@ -66,6 +66,7 @@ extension Provider {
         router.get("/metrics") { MetricsEndpoint().respond(to: $0, context: $1) }
         router.get("/healthz") { health.live($0, context: $1) }
         router.get("/readyz") { await health.ready($0, context: $1) }
+        addRegistrationRoutes(to: router)
         return router
     }
 }

@@ -49,6 +49,14 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "connections"))
     var databasePoolSize: String?
 
+    @Option(help: ArgumentHelp("Dynamic client registration (RFC 7591) at /oauth/register: off (default), open, or token (an initial access token from `tessera registration token create` is required).",
+                               valueName: "off|open|token"))
+    var registration: RegistrationMode = .off
+
+    @Option(name: .customLong("registrations-per-minute"),
+            help: ArgumentHelp("How many registrations one client address may make per minute (1–10000).", valueName: "n"))
+    var registrationsPerMinute = RegistrationPolicy().perAddressPerMinute
+
     @OptionGroup var options: ProviderOptions
 
     mutating func validate() throws {
@@ -72,6 +80,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("cannot read \(path)")
         }
         _ = try Self.ranges(trustedProxies)
+        guard (1...10_000).contains(registrationsPerMinute) else {
+            throw ValidationError("--registrations-per-minute must be between 1 and 10000")
+        }
         _ = try poolSize()
         if let issuer {
             guard let url = URL(string: issuer), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
@@ -110,11 +121,14 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try options.databaseURL()
         let keyReload = keyReloadSeconds.map { Duration.seconds($0) }
         let trustedProxies = try Self.ranges(self.trustedProxies)
+        let (registrationMode, registrationsPerMinute) = (registration, self.registrationsPerMinute)
         let provider = try await options.openProvider(issuer: issuer, logger: logger, poolSize: try poolSize()) {
             $0.codeLifetime = codeTTL
             $0.refreshGraceSeconds = grace
             $0.keyRotationDays = rotationDays
             $0.trustedProxies = trustedProxies
+            $0.registration.mode = registrationMode
+            $0.registration.perAddressPerMinute = registrationsPerMinute
             if let keyReload { $0.keyReloadInterval = keyReload }
         }
         do {

@@ -5,7 +5,7 @@ struct TesseraCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tessera",
         abstract: "An OAuth 2.0 / OpenID Connect provider and relying-party library.",
-        subcommands: [ServeCommand.self, ClientsCommand.self, APIsCommand.self, GrantsCommand.self, UsersCommand.self, KeysCommand.self,
+        subcommands: [ServeCommand.self, ClientsCommand.self, APIsCommand.self, GrantsCommand.self, UsersCommand.self, RegistrationCommand.self, KeysCommand.self,
                       MigrateCommand.self, GCCommand.self, DemoCommand.self]
     )
 }

@@ -30,16 +30,12 @@ public enum ResourceDiscovery {
     /// Where a resource identifier's metadata lives when no 401 said (RFC 9728 §3.1): the
     /// well-known path inserted between the host and the identifier's path.
     public static func wellKnownURL(resource: String) throws(ClientError) -> URL {
-        guard var components = URLComponents(string: resource), let scheme = components.scheme?.lowercased(),
+        guard let components = URLComponents(string: resource), let scheme = components.scheme?.lowercased(),
               scheme == "https" || scheme == "http", components.host?.isEmpty == false,
-              components.query == nil, components.fragment == nil
+              components.query == nil, components.fragment == nil,
+              let url = URL(string: ProtectedResourceMetadata(resource: resource).metadataURL)
         else {
             throw ClientError(.invalidConfiguration, "The resource identifier is not an http(s) URL without a query or fragment.", actual: resource)
-        }
-        let path = components.path == "/" ? "" : components.path
-        components.path = "/.well-known/oauth-protected-resource" + path
-        guard let url = components.url else {
-            throw ClientError(.invalidConfiguration, "The resource identifier has no well-known metadata URL.", actual: resource)
         }
         return url
     }

@@ -19,19 +19,7 @@ public struct Administration: Sendable {
     public func addClient(_ registration: ClientRegistration) async throws -> RegisteredClient {
         try registration.validate()
         let secret = registration.isPublic ? nil : Secret.random()
-        let client = Client(
-            id: Client.newID(),
-            name: registration.name,
-            secretHash: secret.map(SecretHash.init(of:)),
-            redirectURIs: registration.redirectURIs,
-            postLogoutRedirectURIs: registration.postLogoutRedirectURIs,
-            grantTypes: registration.grantTypes,
-            idTokenAlgorithm: registration.idTokenAlgorithm.rawValue,
-            requiresPushedAuthorization: registration.requiresPushedAuthorization,
-            backchannelLogoutURI: registration.backchannelLogoutURI,
-            backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired,
-            isThirdParty: registration.isThirdParty
-        )
+        let client = registration.client(id: Client.newID(), secretHash: secret.map(SecretHash.init(of:)))
         try await store.insert(client, at: clock.now())
         return RegisteredClient(client: client, secret: secret)
     }

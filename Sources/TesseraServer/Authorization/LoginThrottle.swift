@@ -19,8 +19,12 @@ struct LoginThrottle: Sendable {
 
         init(email: String, address: IPAddress?) {
             self.account = "account:" + SecretHash(of: Secret(email)).hex
-            let client = address.map { $0.isIPv4 ? $0.description : "\($0.masked(to: 64))/64" }
-            self.address = "address:" + (client ?? "unknown")
+            self.address = "address:" + Self.client(address)
+        }
+
+        /// The client an address counts as: an IPv4 address, or an IPv6 address's /64.
+        static func client(_ address: IPAddress?) -> String {
+            address.map { $0.isIPv4 ? $0.description : "\($0.masked(to: 64))/64" } ?? "unknown"
         }
     }
 

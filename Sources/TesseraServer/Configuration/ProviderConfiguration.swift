@@ -45,6 +45,8 @@ public struct ProviderConfiguration: Sendable {
     /// How long client authentication trusts a client record it read, when no change was heard
     /// (``CachedClientStore``): the bound on how late a change made by another SQLite process is seen.
     public var clientCacheLifetime: Duration = CachedClientStore.defaultLifetime
+    /// RFC 7591 dynamic client registration: off unless `serve --registration open|token`.
+    public var registration = RegistrationPolicy()
 
     /// The longest a code may live: the seed's "typically expires in 10 minutes".
     public static let maximumCodeLifetime = 600

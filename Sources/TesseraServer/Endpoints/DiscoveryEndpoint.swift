@@ -42,6 +42,9 @@ struct DiscoveryEndpoint: Sendable {
         )
         metadata.backchannelLogoutSupported = true
         metadata.backchannelLogoutSessionSupported = true
+        if configuration.registration.mode != .off {
+            metadata.registrationEndpoint = configuration.url(RegistrationEndpoint.path)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         self.document = Array((try? encoder.encode(metadata)) ?? Data())

@@ -34,6 +34,14 @@ enum OAuthRequestBody {
         return try text(try await bytes(of: request, limit: limit))
     }
 
+    /// A JSON body's bytes, not yet parsed: the registration endpoint reads client metadata
+    /// (RFC 7591 §3) as JSON only, and answers any other type with `refusal`.
+    static func jsonBytes(of request: Request, limit: Int, otherwise refusal: OAuthError) async throws -> ByteBuffer {
+        try checkDeclaredLength(of: request, limit: limit)
+        guard mediaType(of: request) == "application/json" else { throw refusal }
+        return try await bytes(of: request, limit: limit)
+    }
+
     private static func mediaType(of request: Request) -> String? {
         guard let contentType = request.headers[.contentType] else { return nil }
         let type = contentType.utf8.firstIndex(of: UInt8(ascii: ";")).map { contentType[..<$0] } ?? contentType[...]

@@ -253,6 +253,25 @@ enum Migrations {
             """,
             "CREATE INDEX consents_client_id ON consents (client_id)",
         ]),
+        Step(version: 19, statements: [
+            // RFC 7591 / 7592 dynamic client registration. A self-registered client keeps the hash of
+            // its registration access token (NULL: added by an administrator, not manageable over
+            // HTTP) and the metadata Tessera records but has no column for.
+            "ALTER TABLE clients ADD COLUMN registration_token_hash TEXT",
+            "ALTER TABLE clients ADD COLUMN token_endpoint_auth_method TEXT",
+            "ALTER TABLE clients ADD COLUMN registered_scope TEXT",
+            // Initial access tokens (`tessera registration token create`), by hash; each use is
+            // one conditional UPDATE, so a token's uses are spent exactly once across nodes.
+            """
+            CREATE TABLE registration_tokens (
+                token_hash TEXT PRIMARY KEY,
+                uses_left INTEGER NOT NULL,
+                expires_at BIGINT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX registration_tokens_expires_at ON registration_tokens (expires_at)",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns

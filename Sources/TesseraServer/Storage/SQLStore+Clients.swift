@@ -14,22 +14,28 @@ extension SQLStore: ClientStore {
     }
 
     public func insert(_ client: Client, at now: Int) async throws {
+        try await engine.transaction { database in
+            try await Self.insert(client, at: now, on: database)
+        }
+        clientChanges.changed()
+    }
+
+    /// The INSERT of a client row, inside a transaction the caller owns (a dynamic registration
+    /// also spends an initial access token in it).
+    static func insert(_ client: Client, at now: Int, on database: any SQLDatabase) async throws {
         let redirectURIs = try JSONEncoder().encode(client.redirectURIs)
         let postLogoutURIs = try JSONEncoder().encode(client.postLogoutRedirectURIs)
         let grantTypes = client.grantTypes.map(\.rawValue).joined(separator: " ")
-        try await engine.transaction { database in
-            try await database.raw("""
-                INSERT INTO clients (id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg, created_at,
-                                     require_pushed_authorization,
-                                     backchannel_logout_uri, backchannel_logout_session_required, third_party)
-                VALUES (\(bind: client.id), \(bind: client.name), \(bind: client.secretHash?.hex), \(bind: String(decoding: redirectURIs, as: UTF8.self)),
-                        \(bind: String(decoding: postLogoutURIs, as: UTF8.self)), \(bind: grantTypes), \(bind: client.idTokenAlgorithm), \(bind: now),
-                        \(bind: client.requiresPushedAuthorization ? 1 : 0),
-                        \(bind: client.backchannelLogoutURI), \(bind: client.backchannelLogoutSessionRequired ? 1 : 0),
-                        \(bind: client.isThirdParty ? 1 : 0))
-                """).run()
-        }
-        clientChanges.changed()
+        try await database.raw("""
+            INSERT INTO clients (id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg, created_at,
+                                 require_pushed_authorization,
+                                 backchannel_logout_uri, backchannel_logout_session_required, third_party)
+            VALUES (\(bind: client.id), \(bind: client.name), \(bind: client.secretHash?.hex), \(bind: String(decoding: redirectURIs, as: UTF8.self)),
+                    \(bind: String(decoding: postLogoutURIs, as: UTF8.self)), \(bind: grantTypes), \(bind: client.idTokenAlgorithm), \(bind: now),
+                    \(bind: client.requiresPushedAuthorization ? 1 : 0),
+                    \(bind: client.backchannelLogoutURI), \(bind: client.backchannelLogoutSessionRequired ? 1 : 0),
+                    \(bind: client.isThirdParty ? 1 : 0))
+            """).run()
     }
 }
 

@@ -8,23 +8,26 @@ public struct CollectedRows: Sendable, Equatable, CustomStringConvertible {
     public var sessions: Int
     public var loginFailures: Int
     public var pushedRequests: Int
+    /// Initial access tokens of dynamic client registration (RFC 7591 §3) past their expiry.
+    public var initialAccessTokens: Int
 
     public init(accessTokens: Int = 0, refreshTokens: Int = 0, grants: Int = 0, sessions: Int = 0, loginFailures: Int = 0,
-                pushedRequests: Int = 0) {
+                pushedRequests: Int = 0, initialAccessTokens: Int = 0) {
         self.accessTokens = accessTokens
         self.refreshTokens = refreshTokens
         self.grants = grants
         self.sessions = sessions
         self.loginFailures = loginFailures
         self.pushedRequests = pushedRequests
+        self.initialAccessTokens = initialAccessTokens
     }
 
-    public var total: Int { accessTokens + refreshTokens + grants + sessions + loginFailures + pushedRequests }
+    public var total: Int { accessTokens + refreshTokens + grants + sessions + loginFailures + pushedRequests + initialAccessTokens }
 
     public var description: String {
         "\(total) expired rows removed (\(accessTokens) access tokens, \(refreshTokens) refresh tokens, "
             + "\(grants) grants and codes, \(sessions) login sessions, \(loginFailures) login-failure counts, "
-            + "\(pushedRequests) pushed authorization requests)"
+            + "\(pushedRequests) pushed authorization requests, \(initialAccessTokens) initial access tokens)"
     }
 }
 
@@ -44,6 +47,7 @@ extension SQLStore {
         Collectable(table: "grants", key: "id", count: \.grants),
         Collectable(table: "login_sessions", key: "id_hash", count: \.sessions),
         Collectable(table: "pushed_requests", key: "reference_hash", count: \.pushedRequests),
+        Collectable(table: "registration_tokens", key: "token_hash", count: \.initialAccessTokens),
     ]
 
     /// Deletes what expired before `now` — tokens, grants (with their codes), login sessions and pushed requests —
