@@ -79,15 +79,3 @@ public struct AccessTokenValidator: AccessTokenVerifier {
         }
     }
 }
-
-extension ClientError {
-    /// `error` if it is a ``ClientError``; anything else (a cancelled fetch) as `.transportFailed`,
-    /// since it says nothing about the token.
-    init(wrapping error: any Error) {
-        if let error = error as? ClientError {
-            self = error
-        } else {
-            self.init(.transportFailed, "The authorization server could not be asked: \(String(describing: type(of: error))).")
-        }
-    }
-}

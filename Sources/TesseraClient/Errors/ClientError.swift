@@ -198,3 +198,16 @@ public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         public static var accessTokenInactive: Self { .init(.accessTokenInactive) }
     }
 }
+
+extension ClientError {
+    /// `error` if it is a ``ClientError``; anything else (a cancelled fetch, a transport's own
+    /// error type) as `.transportFailed`: it says nothing about the token or response being checked,
+    /// so a typed-throws caller keeps one error vocabulary.
+    init(wrapping error: any Error) {
+        if let error = error as? ClientError {
+            self = error
+        } else {
+            self.init(.transportFailed, "The provider could not be asked: \(String(describing: type(of: error))).")
+        }
+    }
+}
