@@ -86,7 +86,8 @@ struct MCPAuthorizationFlowTests {
                 let request = try await oidc.authorizationRequest(scope: Scope("openid \(SelfDescribingAPI.scope)"),
                                                                   additionalParameters: [("resource", api.resource)])
                 server.ledger.record(request.pending.codeVerifier)
-                #expect(request.url.absoluteString.contains("code_challenge="))
+                // Pushed (RFC 9126), since discovery advertises PAR. The client is public, so the
+                // provider refuses it without PKCE: a code coming back proves the challenge was sent.
                 let browser = Browser()
                 let consentPage = try await server.logIn(browser, request.url.absoluteString)
                 #expect(consentPage.body.contains("Agent"), "a registered client is third-party: its users are asked")
