@@ -42,16 +42,13 @@ extension ProviderUnderTest {
         return url("/authorize?" + FormURLEncoding.encode(pairs))
     }
 
-    /// Logs in through the HTML form (if asked to) and returns the callback's parameters.
+    /// Logs in through the HTML form (if asked to), allows a third-party client on the consent
+    /// page (if it shows one), and returns the callback's parameters.
     func authorize(_ browser: Browser, authorizeURL: String, email: String = "alice@example.com",
                    password: String = TestServer.password) async throws -> [String: String] {
-        var response = try await browser.get(authorizeURL)
-        if response.status == 200 {
-            let form = try #require(LoginForm(html: response.body), "the login page has no login form")
-            response = try await browser.post(url("/login"), form: [
-                ("csrf_token", form.csrfToken), ("authorization_request", form.authorizationRequest),
-                ("email", email), ("password", password),
-            ])
+        var response = try await logIn(browser, authorizeURL, email: email, password: password)
+        if response.isConsentPage {
+            response = try await decide(browser, on: response, "approve")
         }
         #expect(response.status == 302, "expected a redirect to the client, got \(response.status)")
         let location = try #require(response.location)
