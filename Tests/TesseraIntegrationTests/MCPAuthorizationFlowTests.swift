@@ -5,11 +5,11 @@ import Logging
 import Testing
 import TesseraClient
 import TesseraCore
-import TesseraHummingbird
 import TesseraServer
 
-/// An API protected the README's way whose identifier is its own loopback URL, as an MCP server's
-/// is: its 401s point at its RFC 9728 metadata, which names the provider.
+/// The README's protected API (``ReadmeProtectedAPI``), with an identifier that is its own
+/// loopback URL, as an MCP server's is: its 401s point at its RFC 9728 metadata, which names the
+/// provider.
 struct SelfDescribingAPI {
     let resource: String
     private let application: RunningApplication
@@ -20,17 +20,9 @@ struct SelfDescribingAPI {
         var logger = Logger(label: "tessera.test.mcp-api")
         logger.logLevel = .trace
         let api = try await RunningApplication.onFreePort { port in
-            let resource = "http://127.0.0.1:\(port)/mcp"
+            let resource = "http://127.0.0.1:\(port)/messages"
             _ = try await server.provider.administration.addAPI(identifier: resource, name: "Messages (MCP)", scopes: Scope(scope))
-            let validator = try await AccessTokenValidator.discover(issuer: server.baseURL, audience: resource)
-            let metadata = ProtectedResourceMetadata(resource: resource, authorizationServers: [server.baseURL],
-                                                     scopesSupported: [scope], resourceName: "Messages")
-            let router = Router(context: BasicAccessTokenRequestContext.self)
-            router.addProtectedResourceMetadata(metadata)
-            router.group("/mcp")
-                .add(middleware: BearerTokenMiddleware(verifier: validator, metadata: metadata))
-                .add(middleware: RequireScopes(Scope(scope), metadata: metadata))
-                .get { _, context in "hello \(context.accessToken?.subject ?? "")" }
+            let router = try await ReadmeProtectedAPI.router(issuer: server.baseURL, api: resource)
             let application = try await RunningApplication.start(logger: logger) { onRunning in
                 Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
                             onServerRunning: { _ in onRunning() }, logger: logger)
