@@ -1,0 +1,14 @@
+import HTTPTypes
+import TesseraCore
+
+extension BearerRefusal {
+    /// A DPoP proof that does not prove what it must (RFC 9449 §4.3, §7.1): none, two, badly
+    /// signed, for another request, stale, replayed, without the token's `ath`, or signed by
+    /// another key than the one the token is bound to. 401
+    /// `DPoP error="invalid_dpop_proof", error_description="…", algs="…"`: the client's token may
+    /// well be good, and a new proof is what it needs.
+    public static func invalidDPoPProof(_ description: String, resourceMetadata: String?, dpopAlgorithms: [String]) -> BearerRefusal {
+        BearerRefusal(status: .unauthorized, code: .invalidDPoPProof, description: description, scope: nil,
+                      resourceMetadata: resourceMetadata, scheme: .dpop, dpopAlgorithms: dpopAlgorithms)
+    }
+}
