@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -307,6 +308,28 @@ struct DPoPMiddlewareTests {
                 #expect(response.status == .badRequest, "\(header)")
                 #expect(Self.challenges(response).first?.hasPrefix(#"DPoP error="invalid_request""#) == true, "\(header)")
             }
+        }
+    }
+
+    @Test("RFC 9449 §9: an API requiring nonces answers a proof without one, or with a foreign one, use_dpop_nonce and a DPoP-Nonce; the retry with it passes")
+    func nonces() async throws {
+        let nonces = DPoPNonceSource(key: SymmetricKey(size: .bits256))
+        let foreign = DPoPNonceSource(key: SymmetricKey(size: .bits256)).current(at: Date())
+        try await Self.app(verifier, dpop: DPoPVerification(nonces: nonces)).test(.live) { client in
+            var nonce: String?
+            for sent in [nil, foreign] as [String?] {
+                let proof = try key.proof(method: "GET", url: Self.messagesURL, accessToken: Secret("bound"), nonce: sent)
+                let refused = try await client.execute(uri: "/messages", method: .get, headers: Self.headers(proofs: [proof]))
+                #expect(refused.status == .unauthorized)
+                #expect(Self.challenges(refused).first?.hasPrefix(#"DPoP error="use_dpop_nonce", error_description="#) == true,
+                        "\(Self.challenges(refused))")
+                #expect(Self.json(refused)["error"] == "use_dpop_nonce")
+                nonce = refused.headers[HTTPField.Name("DPoP-Nonce")!]
+                #expect(nonce.map { nonces.accepts($0, at: Date()) } == true)
+            }
+            let retry = try key.proof(method: "GET", url: Self.messagesURL, accessToken: Secret("bound"), nonce: try #require(nonce))
+            let accepted = try await client.execute(uri: "/messages", method: .get, headers: Self.headers(proofs: [retry]))
+            #expect(accepted.status == .ok, "\(Self.json(accepted))")
         }
     }
 }

@@ -11,4 +11,12 @@ extension BearerRefusal {
         BearerRefusal(status: .unauthorized, code: .invalidDPoPProof, description: description, scope: nil,
                       resourceMetadata: resourceMetadata, scheme: .dpop, dpopAlgorithms: dpopAlgorithms)
     }
+
+    /// A proof without the nonce this API requires, or with one no longer current (RFC 9449 §9):
+    /// 401 `DPoP error="use_dpop_nonce", …` and `DPoP-Nonce: <nonce>`, the one to sign in the retry.
+    public static func useDPoPNonce(_ nonce: String, description: String, resourceMetadata: String?,
+                                    dpopAlgorithms: [String]) -> BearerRefusal {
+        BearerRefusal(status: .unauthorized, code: .useDPoPNonce, description: description, scope: nil,
+                      resourceMetadata: resourceMetadata, scheme: .dpop, dpopAlgorithms: dpopAlgorithms, dpopNonce: nonce)
+    }
 }

@@ -40,9 +40,11 @@ public struct BearerRefusal: HTTPResponseError, Sendable, Equatable {
     /// challenge, `DPoP algs="…"`, tells the client it may (or must) use DPoP instead. Empty: the
     /// API does not do DPoP, and no DPoP challenge is sent.
     public let dpopAlgorithms: [String]
+    /// The nonce the client's next proof must carry (`DPoP-Nonce`, RFC 9449 §9), with `use_dpop_nonce`.
+    public let dpopNonce: String?
 
     init(status: HTTPResponse.Status, code: OAuthError.Code?, description: String?, scope: Scope?, resourceMetadata: String?,
-         scheme: AuthenticationScheme = .bearer, dpopAlgorithms: [String] = []) {
+         scheme: AuthenticationScheme = .bearer, dpopAlgorithms: [String] = [], dpopNonce: String? = nil) {
         self.status = status
         self.code = code
         self.description = description
@@ -50,6 +52,7 @@ public struct BearerRefusal: HTTPResponseError, Sendable, Equatable {
         self.resourceMetadata = resourceMetadata
         self.scheme = scheme
         self.dpopAlgorithms = dpopAlgorithms
+        self.dpopNonce = dpopNonce
     }
 
     /// No token, or one in a scheme the API does not read: 401 `Bearer resource_metadata="…"`
@@ -124,6 +127,7 @@ public struct BearerRefusal: HTTPResponseError, Sendable, Equatable {
         for challenge in challenges {
             headers.append(HTTPField(name: .wwwAuthenticate, value: challenge))
         }
+        if let dpopNonce { headers[Self.dpopNonceHeader] = dpopNonce }
         let body = (try? JSONEncoder().encode(Body(error: code?.rawValue, errorDescription: description))) ?? Data("{}".utf8)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
@@ -132,6 +136,9 @@ public struct BearerRefusal: HTTPResponseError, Sendable, Equatable {
         let list = parameters.map { "\($0.0)=\(quoted($0.1))" }.joined(separator: ", ")
         return list.isEmpty ? scheme.name : scheme.name + " " + list
     }
+
+    /// RFC 9449 §8.1's header; a browser-based client reads it only when CORS exposes it.
+    static let dpopNonceHeader = HTTPField.Name("DPoP-Nonce")!
 
     /// The answer, when a handler throws the refusal.
     public func response(from request: Request, context: some RequestContext) -> Response {

@@ -29,14 +29,21 @@ public struct DPoPVerification: Sendable {
     public var replayGuard: any DPoPReplayGuard
     /// The `iat` window and clock skew a proof must fall in.
     public var proofPolicy: DPoPProofPolicy
-    /// The clock the `iat` window is read against; injected so tests need not sleep.
+    /// When set, every proof must carry a nonce this source accepts (RFC 9449 §9): a proof made
+    /// in advance — by malware that held the key for a moment — dies with the nonce's period. A
+    /// proof without a current one is answered `use_dpop_nonce` with a `DPoP-Nonce` header, and a
+    /// client retries once. Nodes sharing the source's key agree, with no storage.
+    public var nonces: DPoPNonceSource?
+    /// The clock the `iat` window and the nonces are read against; injected so tests need not sleep.
     public var now: @Sendable () -> Date
 
     public init(publicBaseURL: String? = nil, replayGuard: any DPoPReplayGuard = MemoryDPoPReplayGuard(),
-                proofPolicy: DPoPProofPolicy = DPoPProofPolicy(), now: @escaping @Sendable () -> Date = { Date() }) {
+                proofPolicy: DPoPProofPolicy = DPoPProofPolicy(), nonces: DPoPNonceSource? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.publicBaseURL = publicBaseURL
         self.replayGuard = replayGuard
         self.proofPolicy = proofPolicy
+        self.nonces = nonces
         self.now = now
     }
 

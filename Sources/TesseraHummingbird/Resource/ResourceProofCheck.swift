@@ -39,8 +39,8 @@ struct ResourceProofCheck: Sendable {
         return proof
     }
 
-    /// Every check of the proof, the replay guard last: it records only proofs that passed every
-    /// other check, so a flood of junk proofs cannot fill it.
+    /// Every check of the proof, then the nonce when the API requires one, the replay guard last:
+    /// it records only proofs that passed every other check, so a flood of junk cannot fill it.
     func verify(_ proof: String, method: HTTPRequest.Method, path: String, accessToken: Secret, boundTo thumbprint: String,
                 resourceMetadata: String?, logger: Logger) async throws(BearerRefusal) {
         let now = settings.now()
@@ -50,6 +50,14 @@ struct ResourceProofCheck: Sendable {
                                                       boundTo: thumbprint, now: now, policy: policy)
         } catch {
             throw refusal(error.description ?? "The DPoP proof is not valid.", resourceMetadata: resourceMetadata, logger: logger)
+        }
+        if let nonces = settings.nonces, !(checked.nonce.map { nonces.accepts($0, at: now) } ?? false) {
+            let description = checked.nonce == nil
+                ? "This API requires a nonce in DPoP proofs: sign the one in the DPoP-Nonce header (RFC 9449 section 9)."
+                : "The DPoP proof's nonce is not current: sign the one in the DPoP-Nonce header (RFC 9449 section 9)."
+            logger.debug("DPoP proof refused", metadata: ["error.description": "\(description)"])
+            throw .useDPoPNonce(nonces.current(at: now), description: description, resourceMetadata: resourceMetadata,
+                                dpopAlgorithms: algorithmNames)
         }
         let firstUse: Bool
         do {
