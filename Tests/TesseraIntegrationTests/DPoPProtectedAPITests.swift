@@ -198,12 +198,7 @@ struct DPoPProtectedAPITests {
 extension TestServer {
     /// `client_credentials` with a DPoP proof of `key` (RFC 9449 §5), so the token is bound to it.
     func dpopClientCredentials(_ client: RegisteredClient, audience: String, scope: String, key: DPoPKey) async throws -> HTTPResult {
-        let form = formBody([("grant_type", "client_credentials"), ("audience", audience), ("scope", scope)])
-        let proof = try key.proof(method: "POST", url: url("/oauth/token"))
-        let result = try await send(.POST, url("/oauth/token"),
-                                    headers: [basicAuthorization(id: client.id, secret: try #require(client.secret)), form.header, ("DPoP", proof)],
-                                    body: form.body)
-        if let token = result.json["access_token"] as? String { ledger.record(Secret(token)) }
-        return result
+        try await token([("grant_type", "client_credentials"), ("audience", audience), ("scope", scope)], client: client,
+                        headers: [("DPoP", try tokenProof(key))])
     }
 }
