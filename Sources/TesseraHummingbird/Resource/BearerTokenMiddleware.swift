@@ -119,8 +119,9 @@ public struct BearerTokenMiddleware<Context: AccessTokenRequestContext>: RouterM
         return verified
     }
 
-    /// A DPoP-bound token and its proof. The token is verified first: its `cnf.jkt` is what the
-    /// proof must be signed with, and a client whose token is dead needs a new token, not a new proof.
+    /// A DPoP-bound token and its proof. After the free check that there is exactly one proof, the
+    /// token is verified before the proof: its `cnf.jkt` is what the proof must be signed with, and
+    /// a client whose token is dead needs a new token, not a new proof.
     private func dpop(_ token: Secret, proofs: [String], request: Request, logger: Logger) async throws(BearerRefusal) -> VerifiedAccessToken {
         guard let check = self.proofs else { throw BearerRefusal.missingToken(resourceMetadata: resourceMetadata) }
         let proof = try check.single(proofs, resourceMetadata: resourceMetadata, logger: logger)
