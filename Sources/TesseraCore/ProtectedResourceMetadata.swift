@@ -19,16 +19,30 @@ public struct ProtectedResourceMetadata: Sendable, Codable, Equatable {
     public var resourceName: String?
     /// Where a human reads about the API.
     public var resourceDocumentation: String?
+    /// The algorithms the API accepts DPoP proofs signed with (RFC 9728 §2,
+    /// `dpop_signing_alg_values_supported`); TesseraHummingbird's middleware accepts exactly
+    /// these and names them in its challenges' `algs`. `nil` or empty: the API does not do DPoP.
+    public var dpopSigningAlgValuesSupported: [String]?
+    /// Whether the API accepts only DPoP-bound tokens (RFC 9728 §2,
+    /// `dpop_bound_access_tokens_required`): set it to `true` and TesseraHummingbird's middleware
+    /// refuses bearer tokens too, so the document and the API cannot disagree.
+    public var dpopBoundAccessTokensRequired: Bool?
 
+    /// - Parameter dpopSigningAlgValuesSupported: every algorithm Tessera verifies by default, so
+    ///   an API protected by TesseraHummingbird accepts DPoP-bound tokens as soon as it knows its
+    ///   public URL (the ``resource``'s origin).
     public init(resource: String, authorizationServers: [String]? = nil, scopesSupported: [String]? = nil,
                 bearerMethodsSupported: [String]? = ["header"], resourceName: String? = nil,
-                resourceDocumentation: String? = nil) {
+                resourceDocumentation: String? = nil, dpopSigningAlgValuesSupported: [String]? = DPoPAlgorithm.supportedNames,
+                dpopBoundAccessTokensRequired: Bool? = nil) {
         self.resource = resource
         self.authorizationServers = authorizationServers
         self.scopesSupported = scopesSupported
         self.bearerMethodsSupported = bearerMethodsSupported
         self.resourceName = resourceName
         self.resourceDocumentation = resourceDocumentation
+        self.dpopSigningAlgValuesSupported = dpopSigningAlgValuesSupported
+        self.dpopBoundAccessTokensRequired = dpopBoundAccessTokensRequired
     }
 
     enum CodingKeys: String, CodingKey {
@@ -38,5 +52,7 @@ public struct ProtectedResourceMetadata: Sendable, Codable, Equatable {
         case bearerMethodsSupported = "bearer_methods_supported"
         case resourceName = "resource_name"
         case resourceDocumentation = "resource_documentation"
+        case dpopSigningAlgValuesSupported = "dpop_signing_alg_values_supported"
+        case dpopBoundAccessTokensRequired = "dpop_bound_access_tokens_required"
     }
 }

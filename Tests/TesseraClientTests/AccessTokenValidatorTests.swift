@@ -162,4 +162,21 @@ struct AccessTokenValidatorTests {
         #expect(verified.scopes.contains("read:messages"))
         #expect(verified.claims["permissions"] == .array([.string("read:messages")]))
     }
+
+    @Test("RFC 9449 §6.1: a DPoP-bound token's cnf.jkt is read; a token without cnf, or bound by another method only, is unbound")
+    func confirmationThumbprint() async throws {
+        let jkt = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"
+        let bound = try await validate(try await sign(claims { $0.cnf = .object(["jkt": .string(jkt)]) }))
+        #expect(bound.boundKeyThumbprint == jkt)
+        #expect(try await validate(try await sign(claims())).boundKeyThumbprint == nil)
+        let certificateBound = try await validate(try await sign(claims { $0.cnf = .object(["x5t#S256": .string("bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")]) }))
+        #expect(certificateBound.boundKeyThumbprint == nil)
+    }
+
+    @Test("attack: a token whose cnf is not an object, or whose cnf.jkt is not a thumbprint, is refused rather than read as unbound",
+          arguments: [JSONValue.string("jkt"), .array([]), .object(["jkt": .number(1)]), .object(["jkt": .string("")]),
+                      .object(["jkt": .object([:])])])
+    func malformedConfirmation(cnf: JSONValue) async throws {
+        await expectClientError(.malformedAccessToken) { _ = try await validate(try await sign(claims { $0.cnf = cnf })) }
+    }
 }

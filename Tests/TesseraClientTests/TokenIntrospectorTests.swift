@@ -80,6 +80,21 @@ struct TokenIntrospectorTests {
         await expectClientError(.invalidIssuer) { _ = try await introspector().verify(Secret("t")) }
     }
 
+    @Test("RFC 9449 §6.2: an answer's cnf.jkt says the token is DPoP-bound; an answer without cnf is a bearer token")
+    func confirmationThumbprint() async throws {
+        answer(active { $0["cnf"] = ["jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"]; $0["token_type"] = "DPoP" })
+        #expect(try await introspector().verify(Secret("bound")).boundKeyThumbprint == "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")
+        answer(active())
+        #expect(try await introspector().verify(Secret("bearer")).boundKeyThumbprint == nil)
+    }
+
+    @Test("attack: an answer whose cnf is not an object, or whose cnf.jkt is not a string, refuses the token rather than unbinding it",
+          arguments: [#""cnf":"jkt""#, #""cnf":["jkt"]"#, #""cnf":{"jkt":1}"#, #""cnf":{"jkt":""}"#])
+    func malformedConfirmation(cnf: String) async throws {
+        answer(#"{"active":true,"sub":"user-1","aud":"\#(Self.api)","# + cnf + "}")
+        await expectClientError(.malformedAccessToken) { _ = try await introspector().verify(Secret("bound")) }
+    }
+
     @Test("RFC 7662 §2.2: a client_credentials answer without sub names the client as subject")
     func subjectFromClient() async throws {
         answer(active { $0["sub"] = nil })

@@ -11,7 +11,8 @@ extension AccessTokenValidator {
     /// on the asymmetric allow-list, checked before any key is touched (never `none`, never HMAC,
     /// so a "signature" keyed with the issuer's public RSA key proves nothing); exactly one key of
     /// the JWKS fitting `kid` and `alg`; the signature. Then `iss` exactly, `aud` containing this
-    /// API, `exp` (required), `nbf` and `iat` with the clock-skew tolerance, and `sub`.
+    /// API, `exp` (required), `nbf` and `iat` with the clock-skew tolerance, and `sub`; `cnf.jkt`,
+    /// when the token is DPoP-bound, is read into ``VerifiedAccessToken/boundKeyThumbprint``.
     ///
     /// ```swift
     /// let keys = try JSONWebKeySet(json: jwksResponse.body)
@@ -47,7 +48,8 @@ extension AccessTokenValidator {
             throw ClientError(.malformedAccessToken, "The access token names no subject (sub).")
         }
         return VerifiedAccessToken(subject: subject, clientID: try claims.clientID(), scopes: try claims.scope(),
-                                   audience: audience, expiresAt: expiresAt, claims: claims.claims)
+                                   audience: audience, expiresAt: expiresAt, claims: claims.claims,
+                                   boundKeyThumbprint: try claims.confirmationThumbprint())
     }
 
     /// `exp` has not passed, `nbf` has, and `iat` is not in the future — each within `clockSkew`.

@@ -17,15 +17,20 @@ public struct VerifiedAccessToken: Sendable, Equatable {
     public let expiresAt: Date?
     /// Every claim as sent, for what an API needs beyond the above.
     public let claims: [String: JSONValue]
+    /// The RFC 7638 thumbprint of the key the token is bound to (`cnf.jkt`, RFC 9449 §6), nil
+    /// for a bearer token. A bound token opens the API only with a DPoP proof signed by that key:
+    /// `BearerTokenMiddleware` refuses it as a bearer token, so stealing it is not enough.
+    public let boundKeyThumbprint: String?
 
     public init(subject: String, clientID: String?, scopes: Scope, audience: [String], expiresAt: Date?,
-                claims: [String: JSONValue]) {
+                claims: [String: JSONValue], boundKeyThumbprint: String? = nil) {
         self.subject = subject
         self.clientID = clientID
         self.scopes = scopes
         self.audience = audience
         self.expiresAt = expiresAt
         self.claims = claims
+        self.boundKeyThumbprint = boundKeyThumbprint
     }
 }
 

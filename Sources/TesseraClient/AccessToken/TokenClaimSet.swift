@@ -52,6 +52,25 @@ struct TokenClaimSet {
         Scope(try string("scope") ?? "")
     }
 
+    /// The thumbprint of the key the token is bound to: `cnf.jkt` (RFC 9449 §6.1 in a JWT, §6.2
+    /// in an introspection answer); nil for a token bound to no key (a bearer token), or bound
+    /// by another confirmation method only.
+    ///
+    /// A `cnf` that is not an object, or a `jkt` that is not a non-empty string, refuses the
+    /// token: read as "unbound", it would let a stolen bound token through as a bearer token.
+    func confirmationThumbprint() throws(ClientError) -> String? {
+        switch claims["cnf"] {
+        case nil, .null?: return nil
+        case .object(let confirmation)?:
+            switch confirmation["jkt"] {
+            case nil: return nil
+            case .string(let thumbprint)? where !thumbprint.isEmpty: return thumbprint
+            default: throw ClientError(.malformedAccessToken, "The \(what)'s 'cnf.jkt' is not a key thumbprint (RFC 9449 §6).")
+            }
+        default: throw wrongType("cnf")
+        }
+    }
+
     private func wrongType(_ name: String) -> ClientError {
         ClientError(.malformedAccessToken, "The \(what)'s '\(name)' claim has the wrong type.")
     }

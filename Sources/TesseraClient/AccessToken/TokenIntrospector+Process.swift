@@ -10,7 +10,8 @@ extension TokenIntrospector {
     /// authorization server answers about any token the caller may see, including tokens for
     /// other APIs. `iss`, when present, must be the issuer; `exp`, `nbf` and `iat` are checked
     /// with the clock skew as for a JWT. `sub` is the subject, or `client_id` when the token
-    /// names no user (RFC 7662 makes `sub` optional).
+    /// names no user (RFC 7662 makes `sub` optional). `cnf.jkt` (RFC 9449 §6.2) says the token is
+    /// DPoP-bound; a malformed `cnf` refuses it.
     ///
     /// ```swift
     /// let token = try TokenIntrospector.process(response, issuer: issuer, audience: "https://api.example.com", now: Date())
@@ -54,7 +55,7 @@ extension TokenIntrospector {
             throw ClientError(.malformedAccessToken, "The introspection response names neither a subject (sub) nor a client (client_id).")
         }
         return VerifiedAccessToken(subject: subject, clientID: clientID, scopes: try claims.scope(), audience: tokenAudience,
-                                   expiresAt: expiresAt, claims: object)
+                                   expiresAt: expiresAt, claims: object, boundKeyThumbprint: try claims.confirmationThumbprint())
     }
 
     /// How long an active answer may be reused: never past the token's `exp` (a cached answer

@@ -19,6 +19,16 @@ public protocol AccessTokenRequestContext: RequestContext {
     var accessToken: VerifiedAccessToken? { get set }
 }
 
+extension AccessTokenRequestContext {
+    /// The RFC 7638 thumbprint of the key that signed this request's DPoP proof; nil for a
+    /// request with a bearer token. ``BearerTokenMiddleware`` lets a DPoP request through only
+    /// when this is the token's `cnf.jkt`, so it names the key the token is bound to — what an
+    /// API keys per-client state by when one client holds several tokens.
+    public var dpopKeyThumbprint: String? {
+        accessToken?.boundKeyThumbprint
+    }
+}
+
 /// The request context of an API that needs nothing but the caller's access token.
 ///
 /// ```swift

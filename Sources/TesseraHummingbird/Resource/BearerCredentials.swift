@@ -7,7 +7,8 @@ import TesseraCore
 
 /// Finds the access token of a request to a protected API: an `Authorization: Bearer` header
 /// (RFC 6750 §2.1), the one method the API accepts and advertises (`bearer_methods_supported:
-/// ["header"]`).
+/// ["header"]`), or an `Authorization: DPoP` header with the request's `DPoP` proof headers
+/// (RFC 9449 §7.1), which the middleware checks.
 ///
 /// A token in the URL's `access_token` (§2.3) or in a form body (§2.2) is refused as
 /// `invalid_request` rather than ignored: URLs land in logs, browser history and `Referer`
@@ -17,18 +18,22 @@ import TesseraCore
 enum BearerCredentials {
     /// What the request carries.
     enum Found: Sendable {
-        /// No `Authorization` header, or one in another scheme (Basic, DPoP): a client that did
-        /// not try Bearer is told how to, with no error code (§3.1).
+        /// No `Authorization` header, or one in another scheme (Basic): a client that did not
+        /// try a scheme the API reads is told how to, with no error code (§3.1).
         case none
-        case token(Secret)
+        case bearer(Secret)
+        /// The token and every `DPoP` header's value (RFC 9449 §4.3 wants exactly one; the
+        /// middleware says so when there are none or more).
+        case dpop(Secret, proofs: [String])
     }
 
     /// - Parameter formBodyLimit: how much of a form-encoded body is read to look for an
     ///   `access_token` in it; a larger form body is refused with 413.
     /// - Throws: ``BearerRefusal`` `invalid_request` for a request that sends its token wrongly.
-    static func find(in request: inout Request, formBodyLimit: Int, resourceMetadata: String?) async throws -> Found {
-        func refuse(_ description: String) -> BearerRefusal {
-            .invalidRequest(description, resourceMetadata: resourceMetadata)
+    ///   - dpopAlgorithms: named in a refusal of a malformed `DPoP` header (RFC 9449 §7.1 `algs`).
+    static func find(in request: inout Request, formBodyLimit: Int, resourceMetadata: String?, dpopAlgorithms: [String]) async throws -> Found {
+        func refuse(_ description: String, scheme: AuthenticationScheme = .bearer) -> BearerRefusal {
+            .invalidRequest(description, resourceMetadata: resourceMetadata, scheme: scheme, dpopAlgorithms: dpopAlgorithms)
         }
         let headers = request.headers[values: .authorization]
         guard headers.count <= 1 else {
@@ -41,14 +46,24 @@ enum BearerCredentials {
             throw refuse("This API does not accept an access token in the request body (RFC 6750 §2.2); send it in an Authorization: Bearer header.")
         }
         guard let header = headers.first else { return .none }
-        let scheme = header.prefix { $0 != " " }
-        guard scheme.lowercased() == "bearer" else { return .none }
-        let token = header.dropFirst(scheme.count).drop { $0 == " " }
-        guard isToken68(token) else {
-            throw refuse("The Authorization header's Bearer token is missing or malformed (RFC 6750 §2.1).")
+        let name = header.prefix { $0 != " " }
+        let scheme: AuthenticationScheme
+        switch name.lowercased() {
+        case "bearer": scheme = .bearer
+        case "dpop": scheme = .dpop
+        default: return .none
         }
-        return .token(Secret(String(token)))
+        let token = header.dropFirst(name.count).drop { $0 == " " }
+        guard isToken68(token) else {
+            let rule = scheme == .dpop ? "RFC 9449 section 7.1" : "RFC 6750 §2.1"
+            throw refuse("The Authorization header's \(scheme) token is missing or malformed (\(rule)).", scheme: scheme)
+        }
+        guard scheme == .dpop else { return .bearer(Secret(String(token))) }
+        return .dpop(Secret(String(token)), proofs: request.headers[values: proofHeader])
     }
+
+    /// The `DPoP` request header (RFC 9449 §4.1), which carries the proof.
+    static let proofHeader = HTTPField.Name("DPoP")!
 
     /// The parameters of a form-encoded body (read, and kept for the route), `nil` for any other
     /// body: §2.2 applies to form bodies of methods that have a body only.

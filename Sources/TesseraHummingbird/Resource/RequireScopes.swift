@@ -5,7 +5,8 @@ public import TesseraCore
 
 /// Lets a request through only when its verified access token carries every one of `scopes`;
 /// otherwise 403 `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"` (RFC 6750 §3.1),
-/// which tells the client exactly which permissions to ask the authorization server for.
+/// which tells the client exactly which permissions to ask the authorization server for — in the
+/// `DPoP` scheme, with `algs`, when the token is DPoP-bound (RFC 9449 §7.1).
 ///
 /// It sits behind ``BearerTokenMiddleware``, which verifies the token. Placed without it (or
 /// before it), it finds no token and answers 401, never letting a request through unchecked, and
@@ -20,6 +21,7 @@ public import TesseraCore
 public struct RequireScopes<Context: AccessTokenRequestContext>: RouterMiddleware {
     let scopes: Scope
     let resourceMetadata: String?
+    let dpopAlgorithms: [String]
 
     /// - Parameters:
     ///   - scopes: the permissions a request needs, space-separated or one per argument.
@@ -31,6 +33,7 @@ public struct RequireScopes<Context: AccessTokenRequestContext>: RouterMiddlewar
     public init(_ scopes: Scope, metadata: ProtectedResourceMetadata? = nil, context: Context.Type = Context.self) {
         self.scopes = scopes
         self.resourceMetadata = metadata?.metadataURL
+        self.dpopAlgorithms = metadata?.dpopSigningAlgValuesSupported ?? DPoPAlgorithm.supportedNames
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -40,7 +43,9 @@ public struct RequireScopes<Context: AccessTokenRequestContext>: RouterMiddlewar
         }
         guard scopes.isSubset(of: token.scopes) else {
             context.logger.debug("access token lacks a scope", metadata: ["scope.needed": "\(scopes)", "scope.held": "\(token.scopes)"])
-            return BearerRefusal.insufficientScope(scopes, resourceMetadata: resourceMetadata).response
+            let scheme: AuthenticationScheme = token.boundKeyThumbprint == nil ? .bearer : .dpop
+            return BearerRefusal.insufficientScope(scopes, resourceMetadata: resourceMetadata, scheme: scheme,
+                                                   dpopAlgorithms: scheme == .dpop ? dpopAlgorithms : []).response
         }
         return try await next(request, context)
     }

@@ -118,6 +118,9 @@ struct TestClaims: JWTPayload, Sendable {
     var scope: String?
     var nbf: Int?
     var permissions: [String]?
+    /// RFC 9449 §6.1 confirmation (`{"jkt": …}` for a DPoP-bound token), as any JSON so a test
+    /// can send a malformed one.
+    var cnf: JSONValue?
 
     /// Valid claims issued at `now`, living ten hours.
     init(now: Date, nonce: String?) {

@@ -51,4 +51,15 @@ struct ProtectedAPI {
     func get(_ path: String, token: String?) async throws -> HTTPResult {
         try await send(.GET, baseURL + path, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [])
     }
+
+    /// The URL a client of the API calls, and so signs in its DPoP proofs: the identifier's
+    /// origin and the path — the test reaches the API on a loopback port, as a proxy would.
+    static func publicURL(_ path: String) -> String {
+        "https://api.example.com" + path
+    }
+
+    /// `GET path` with `Authorization: DPoP <token>` and a `DPoP` header per proof.
+    func get(_ path: String, dpopToken token: String, proofs: [String]) async throws -> HTTPResult {
+        try await send(.GET, baseURL + path, headers: [("Authorization", "DPoP \(token)")] + proofs.map { ("DPoP", $0) })
+    }
 }
