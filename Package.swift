@@ -41,6 +41,8 @@ let package = Package(
             name: "TesseraCore",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA public keys in DPoP proofs (RFC 9449 allows RS256).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -131,7 +133,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TesseraCoreTests",
-            dependencies: ["TesseraCore"]
+            dependencies: [
+                "TesseraCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "TesseraClientTests",

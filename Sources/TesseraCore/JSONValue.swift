@@ -58,6 +58,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var string: String? {
         if case .string(let string) = self { string } else { nil }
     }
+
+    /// The number, when this is one.
+    public var number: Double? {
+        if case .number(let number) = self { number } else { nil }
+    }
 }
 
 /// A coding key for objects whose member names are data, not code (claims, address members).

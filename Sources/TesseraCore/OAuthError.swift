@@ -30,7 +30,7 @@ public struct OAuthError: Error, Sendable, Equatable {
         self.status = status ?? code.defaultStatus
     }
 
-    /// The `error` values of RFC 6749, RFC 6750, RFC 7009, RFC 7591 and OpenID Connect Core §3.1.2.6.
+    /// The `error` values of RFC 6749, RFC 6750, RFC 7009, RFC 7591, RFC 9449 and OpenID Connect Core §3.1.2.6.
     public struct Code: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -59,6 +59,10 @@ public struct OAuthError: Error, Sendable, Equatable {
         public static let invalidRedirectURI = Code("invalid_redirect_uri")
         /// RFC 7591 §3.2.2: any other client metadata value the registration endpoint refuses.
         public static let invalidClientMetadata = Code("invalid_client_metadata")
+        /// RFC 9449 §5, §7.1: a DPoP proof that is missing where required, malformed, or fails a check.
+        public static let invalidDPoPProof = Code("invalid_dpop_proof")
+        /// RFC 9449 §8: the proof must carry the nonce the server sends in `DPoP-Nonce`.
+        public static let useDPoPNonce = Code("use_dpop_nonce")
 
         /// The status RFC 6749 §5.2 and RFC 6750 §3.1 give each code.
         public var defaultStatus: Int {

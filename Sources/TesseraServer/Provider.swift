@@ -25,6 +25,9 @@ public struct Provider: Sendable {
     let csrf: CSRFTokens
     /// Client records as client authentication reads them: cached briefly, dropped on any change.
     let clients: CachedClientStore
+    /// Checks DPoP proofs at the token endpoint and /userinfo; its nonces are keyed from the
+    /// master key, so every node hands out and accepts the same ones.
+    public let dpop: DPoPProofCheck
 
     /// Opens the database, applies migrations, and makes sure signing keys exist.
     public static func open(
@@ -56,7 +59,9 @@ public struct Provider: Sendable {
                                                        queued: configuration.queuedPasswordChecks),
                             csrf: CSRFTokens(masterKey: key),
                             clients: CachedClientStore(store: store, changes: store.clientChanges,
-                                                       lifetime: configuration.clientCacheLifetime))
+                                                       lifetime: configuration.clientCacheLifetime),
+                            dpop: DPoPProofCheck(settings: configuration.dpop, nonceKey: key.derivedKey(for: "dpop-nonces/v1"),
+                                                 replayGuard: MemoryDPoPReplayGuard(), clock: clock))
         } catch {
             await store.shutdown()
             throw error

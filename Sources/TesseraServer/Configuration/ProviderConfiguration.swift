@@ -47,6 +47,8 @@ public struct ProviderConfiguration: Sendable {
     public var clientCacheLifetime: Duration = CachedClientStore.defaultLifetime
     /// RFC 7591 dynamic client registration: off unless `serve --registration open|token`.
     public var registration = RegistrationPolicy()
+    /// DPoP (RFC 9449): the proof window and whether server nonces are required.
+    public var dpop = DPoPSettings()
 
     /// The longest a code may live: the seed's "typically expires in 10 minutes".
     public static let maximumCodeLifetime = 600
