@@ -49,7 +49,8 @@ struct JWSWriterTests {
         let claims = AccessTokenClaims(iss: "https://tessera.example/", sub: "auth0|1",
                                        aud: everything ? ["https://api.example", "https://tessera.example/userinfo"] : ["https://api.example"],
                                        exp: 1_764_086_400, iat: 1_764_000_000, jti: "abc", clientID: "client",
-                                       scope: everything ? "openid read:all" : nil, authTime: everything ? 1_763_999_000 : nil)
+                                       scope: everything ? "openid read:all" : nil, authTime: everything ? 1_763_999_000 : nil,
+                                       cnf: everything ? .init(jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I") : nil)
         #expect(try written(claims) == (try reference(claims)))
     }
 

@@ -65,6 +65,8 @@ struct RefreshTokenGrant: GrantHandler {
             }
             var minted = issuer.mint(under: grant, scope: permitted.map(scope.intersection) ?? scope, client: client, now: now)
             minted.records.refreshToken?.parentHash = hash
+            // A bound token's successor stays bound to the same key (RFC 9449 §5).
+            if let bound = record.dpopThumbprint { minted.records.refreshToken?.dpopThumbprint = bound }
             try await transaction.insert(minted.records, under: grant, at: now)
             return .issued(minted, found)
         }

@@ -272,6 +272,25 @@ enum Migrations {
             """,
             "CREATE INDEX registration_tokens_expires_at ON registration_tokens (expires_at)",
         ]),
+        Step(version: 20, statements: [
+            // DPoP proofs seen at the token endpoint (RFC 9449 §11.1), by `DPoPProof.replayKey` (a
+            // hash of the key's thumbprint and the proof's jti, never the raw jti): the first node
+            // to insert a key accepts the proof, every later insert anywhere is a replay. A row is
+            // kept only while the proof's `iat` is inside the acceptance window, then collected.
+            """
+            CREATE TABLE dpop_proofs (
+                replay_key TEXT PRIMARY KEY,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX dpop_proofs_expires_at ON dpop_proofs (expires_at)",
+        ]),
+        Step(version: 21, statements: [
+            // RFC 9449 §6: the JWK thumbprint (RFC 7638) of the key a DPoP-bound token is bound to;
+            // NULL for a Bearer token. A public client's refresh token is bound too (RFC 9449 §5).
+            "ALTER TABLE access_tokens ADD COLUMN dpop_jkt TEXT",
+            "ALTER TABLE refresh_tokens ADD COLUMN dpop_jkt TEXT",
+        ]),
         Step(version: 22, statements: [
             // RFC 9449 §5.2: `tessera clients add --require-dpop`, or `dpop_bound_access_tokens`
             // at registration: the client's token requests must carry a DPoP proof.

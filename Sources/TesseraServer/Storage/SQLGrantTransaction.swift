@@ -124,15 +124,15 @@ struct SQLGrantTransaction: GrantTransaction {
     func insert(_ tokens: IssuedTokens, under grant: Grant, at now: Int) async throws {
         let access = tokens.accessToken
         var statements: [SQLQueryString] = ["""
-            INSERT INTO access_tokens (token_hash, grant_id, scope, audience, created_at, expires_at)
+            INSERT INTO access_tokens (token_hash, grant_id, scope, audience, created_at, expires_at, dpop_jkt)
             VALUES (\(bind: access.hash.hex), \(bind: grant.id), \(bind: access.scope), \(bind: access.audience), \(bind: now),
-                    \(bind: access.expiresAt))
+                    \(bind: access.expiresAt), \(bind: access.dpopThumbprint))
             """]
         if let refresh = tokens.refreshToken {
             statements.append("""
-                INSERT INTO refresh_tokens (token_hash, grant_id, parent_hash, scope, created_at, expires_at)
+                INSERT INTO refresh_tokens (token_hash, grant_id, parent_hash, scope, created_at, expires_at, dpop_jkt)
                 VALUES (\(bind: refresh.hash.hex), \(bind: grant.id), \(bind: refresh.parentHash?.hex), \(bind: refresh.scope), \(bind: now),
-                        \(bind: refresh.expiresAt))
+                        \(bind: refresh.expiresAt), \(bind: refresh.dpopThumbprint))
                 """)
         }
         // The grant lives as long as the longest-lived token under it, for collection.
@@ -175,7 +175,7 @@ struct SQLGrantTransaction: GrantTransaction {
 /// The refresh token's columns, each named with the prefix `t_` so they cannot collide with its
 /// grant's in a join (see ``RefreshTokenRecord/init(prefixedRow:)``).
 func refreshTokenColumns(_ alias: String? = nil) -> String {
-    ["token_hash", "grant_id", "scope", "created_at", "expires_at", "rotated_at"]
+    ["token_hash", "grant_id", "scope", "created_at", "expires_at", "rotated_at", "dpop_jkt"]
         .map { column in "\(alias.map { "\($0)." } ?? "")\(column) AS t_\(column)" }
         .joined(separator: ", ")
 }
@@ -188,7 +188,8 @@ extension RefreshTokenRecord {
             scope: Scope(try row.value("t_scope", as: String.self)),
             createdAt: try row.value("t_created_at"),
             expiresAt: try row.value("t_expires_at"),
-            rotatedAt: try row.optional("t_rotated_at")
+            rotatedAt: try row.optional("t_rotated_at"),
+            dpopThumbprint: try row.optional("t_dpop_jkt")
         )
     }
 }

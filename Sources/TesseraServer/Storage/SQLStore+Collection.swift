@@ -10,9 +10,11 @@ public struct CollectedRows: Sendable, Equatable, CustomStringConvertible {
     public var pushedRequests: Int
     /// Initial access tokens of dynamic client registration (RFC 7591 §3) past their expiry.
     public var initialAccessTokens: Int
+    /// Replay records of DPoP proofs (RFC 9449 §11.1) whose `iat` left the acceptance window.
+    public var dpopProofs: Int
 
     public init(accessTokens: Int = 0, refreshTokens: Int = 0, grants: Int = 0, sessions: Int = 0, loginFailures: Int = 0,
-                pushedRequests: Int = 0, initialAccessTokens: Int = 0) {
+                pushedRequests: Int = 0, initialAccessTokens: Int = 0, dpopProofs: Int = 0) {
         self.accessTokens = accessTokens
         self.refreshTokens = refreshTokens
         self.grants = grants
@@ -20,14 +22,18 @@ public struct CollectedRows: Sendable, Equatable, CustomStringConvertible {
         self.loginFailures = loginFailures
         self.pushedRequests = pushedRequests
         self.initialAccessTokens = initialAccessTokens
+        self.dpopProofs = dpopProofs
     }
 
-    public var total: Int { accessTokens + refreshTokens + grants + sessions + loginFailures + pushedRequests + initialAccessTokens }
+    public var total: Int {
+        accessTokens + refreshTokens + grants + sessions + loginFailures + pushedRequests + initialAccessTokens + dpopProofs
+    }
 
     public var description: String {
         "\(total) expired rows removed (\(accessTokens) access tokens, \(refreshTokens) refresh tokens, "
             + "\(grants) grants and codes, \(sessions) login sessions, \(loginFailures) login-failure counts, "
-            + "\(pushedRequests) pushed authorization requests, \(initialAccessTokens) initial access tokens)"
+            + "\(pushedRequests) pushed authorization requests, \(initialAccessTokens) initial access tokens, "
+            + "\(dpopProofs) DPoP proof replay records)"
     }
 }
 
@@ -48,6 +54,7 @@ extension SQLStore {
         Collectable(table: "login_sessions", key: "id_hash", count: \.sessions),
         Collectable(table: "pushed_requests", key: "reference_hash", count: \.pushedRequests),
         Collectable(table: "registration_tokens", key: "token_hash", count: \.initialAccessTokens),
+        Collectable(table: "dpop_proofs", key: "replay_key", count: \.dpopProofs),
     ]
 
     /// Deletes what expired before `now` — tokens, grants (with their codes), login sessions and pushed requests —

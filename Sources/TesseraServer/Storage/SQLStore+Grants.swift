@@ -62,7 +62,8 @@ extension SQLStore: AccessTokenStore {
         try await engine.read { database in
             try await database.raw("""
                 SELECT t.scope AS token_scope, t.audience AS token_audience, t.created_at AS token_created_at,
-                       t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at, \(unsafeRaw: grantColumns("g"))
+                       t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at, t.dpop_jkt AS token_dpop_jkt,
+                       \(unsafeRaw: grantColumns("g"))
                 FROM access_tokens t JOIN grants g ON g.id = t.grant_id
                 WHERE t.token_hash = \(bind: hash.hex)
                 """).first().map { row in
@@ -72,7 +73,8 @@ extension SQLStore: AccessTokenStore {
                         audience: try row.optional("token_audience"),
                         createdAt: try row.value("token_created_at"),
                         expiresAt: try row.value("token_expires_at"),
-                        revokedAt: try row.optional("token_revoked_at")
+                        revokedAt: try row.optional("token_revoked_at"),
+                        dpopThumbprint: try row.optional("token_dpop_jkt")
                     )
                 }
         }

@@ -113,6 +113,9 @@ public struct RefreshTokenRecord: Sendable {
     public var expiresAt: Int
     /// When it was exchanged for its successor; `nil` while it is the live token.
     public var rotatedAt: Int?
+    /// The thumbprint of the key it is bound to (RFC 9449 §5): refreshing it takes a DPoP proof
+    /// signed by that key. Only a public client's tokens are bound; nil otherwise.
+    public var dpopThumbprint: String? = nil
 
     /// Whether it may still be used at `now` under `grant`.
     public func isActive(at now: Int, grant: Grant) -> Bool {

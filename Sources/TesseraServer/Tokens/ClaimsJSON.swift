@@ -42,6 +42,12 @@ extension AccessTokenClaims: JWTClaimsWriting {
         writer.member(CodingKeys.clientID.rawValue, clientID)
         writer.member(CodingKeys.scope.rawValue, scope)
         writer.member(CodingKeys.authTime.rawValue, authTime)
+        if let cnf {
+            writer.key(CodingKeys.cnf.rawValue)
+            writer.beginObject()
+            writer.member("jkt", cnf.jkt)
+            writer.endObject()
+        }
     }
 }
 

@@ -9,7 +9,9 @@ import TesseraCore
 /// comes with the grant, read by the statement that consumed the code or the refresh token.
 ///
 /// The access token is opaque unless the grant names an API (`audience`): then it is an RFC 9068
-/// JWT for that API.
+/// JWT for that API. A request that carried a DPoP proof gets a DPoP-bound access token (RFC 9449
+/// §5): its row records the key's thumbprint, a JWT carries it as `cnf.jkt`, and the response
+/// says `token_type: DPoP`.
 struct TokenIssuer: Sendable {
     let configuration: ProviderConfiguration
     let keyRing: KeyRing
@@ -31,16 +33,22 @@ struct TokenIssuer: Sendable {
     ///
     /// The refresh token always carries the grant's whole scope, however narrow the access token
     /// asked for (RFC 6749 §6): narrowing one refresh must not lose the rest of the grant.
-    func mint(under grant: Grant, scope: Scope, client: Client, now: Int) -> Minted {
+    ///
+    /// - Parameter dpopThumbprint: the thumbprint of the key the request's DPoP proof was signed
+    ///   with. The access token is bound to it; so is the refresh token of a public client (RFC
+    ///   9449 §5), which has no credential of its own to prove it is the token's holder. A
+    ///   confidential client's refresh token stays unbound: the client authenticates to use it.
+    func mint(under grant: Grant, scope: Scope, client: Client, now: Int, dpopThumbprint: String? = nil) -> Minted {
         let opaque = grant.audience == nil ? Secret.random() : nil
         let accessTokenID = Secret.random(byteCount: 16).unredacted
         let refreshToken = grant.scope.contains("offline_access") && client.allows(.refreshToken) ? Secret.random() : nil
         let records = IssuedTokens(
             accessToken: .init(hash: opaque.map(AccessTokenKey.forOpaque) ?? AccessTokenKey.forJWT(id: accessTokenID),
                                scope: scope.description, audience: grant.audience,
-                               expiresAt: now + configuration.accessTokenLifetime),
+                               expiresAt: now + configuration.accessTokenLifetime, dpopThumbprint: dpopThumbprint),
             refreshToken: refreshToken.map {
-                .init(hash: SecretHash(of: $0), scope: grant.scope.description, expiresAt: now + configuration.refreshTokenLifetime, parentHash: nil)
+                .init(hash: SecretHash(of: $0), scope: grant.scope.description, expiresAt: now + configuration.refreshTokenLifetime, parentHash: nil,
+                      dpopThumbprint: client.isPublic ? dpopThumbprint : nil)
             }
         )
         return Minted(opaqueAccessToken: opaque, accessTokenID: accessTokenID, refreshToken: refreshToken, scope: scope,
@@ -81,7 +89,7 @@ struct TokenIssuer: Sendable {
             idToken: idToken,
             scope: minted.scope,
             expiresIn: configuration.accessTokenLifetime,
-            tokenType: "Bearer",
+            tokenType: minted.records.accessToken.dpopThumbprint == nil ? "Bearer" : "DPoP",
             refreshToken: minted.refreshToken
         )
     }
@@ -98,7 +106,8 @@ struct TokenIssuer: Sendable {
             jti: minted.accessTokenID,
             clientID: grant.clientID,
             scope: minted.scope.isEmpty ? nil : minted.scope.description,
-            authTime: grant.authTime
+            authTime: grant.authTime,
+            cnf: minted.records.accessToken.dpopThumbprint.map(AccessTokenClaims.Confirmation.init(jkt:))
         )
         return Secret(try keyRing.sign(claims, algorithm: .rs256, type: "at+jwt"))
     }

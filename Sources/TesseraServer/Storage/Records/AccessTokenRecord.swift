@@ -8,6 +8,9 @@ public struct AccessTokenRecord: Sendable {
     public var createdAt: Int
     public var expiresAt: Int
     public var revokedAt: Int?
+    /// The RFC 7638 thumbprint of the key this token is bound to (RFC 9449 §6): a resource must
+    /// see a DPoP proof signed by that key with it. nil for a Bearer token.
+    public var dpopThumbprint: String? = nil
 
     /// Whether the token may still be used at `now`: unexpired, and neither it nor its grant revoked.
     public func isActive(at now: Int) -> Bool {
