@@ -28,9 +28,17 @@ import Testing
         }
     }
 
-    @Test("the exported private key never prints")
-    func redacted() {
-        let key = DPoPKey.generate(.es256)
+    @Test("the private key never prints: not its export, not the key, not through dump", arguments: DPoPAlgorithm.allCases)
+    func redacted(algorithm: DPoPAlgorithm) {
+        let key = DPoPKey.generate(algorithm)
         #expect("\(key.exported)" == "<redacted>")
+        let privatePart = String(key.exported.unredacted.split(separator: ":")[1].prefix(16))
+        var dumped = ""
+        dump(key, to: &dumped)
+        for text in ["\(key)", String(reflecting: key), dumped] {
+            #expect(!text.contains(privatePart))
+            #expect(!text.contains("PrivateKey"), "the private key's members are never walked: \(text)")
+            #expect(text.contains(key.thumbprint))
+        }
     }
 }

@@ -64,3 +64,11 @@ extension DPoPKey: Equatable {
 public struct DPoPKeyImportError: Error, Sendable, CustomStringConvertible {
     public var description: String { "not an exported DPoP key (expected ES256:…, EdDSA:… or RS256:…)" }
 }
+
+/// A key prints as its algorithm and thumbprint: the private key stays out of logs, `dump` and
+/// the description of whatever holds it (a server-side session printed while debugging).
+extension DPoPKey: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "DPoPKey(\(algorithm.rawValue), jkt: \(thumbprint))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["algorithm": algorithm, "thumbprint": thumbprint]) }
+}
