@@ -19,6 +19,7 @@ extension Provider {
         let token = TokenEndpoint(
             authenticator: authenticator,
             grants: Dictionary(uniqueKeysWithValues: grants.map { ($0.grantType, $0) }),
+            dpop: dpop, url: configuration.url("/oauth/token"),
             maxBodyBytes: configuration.maxBodyBytes)
         let authorize = AuthorizeEndpoint(flow: flow, pushedRequests: PushedRequestResolution(pushedRequests: store, clock: clock))
         let pushedAuthorization = PushedAuthorizationEndpoint(authenticator: authenticator, flow: flow, pushedRequests: store, clock: clock,

@@ -61,7 +61,7 @@ public struct Provider: Sendable {
                             clients: CachedClientStore(store: store, changes: store.clientChanges,
                                                        lifetime: configuration.clientCacheLifetime),
                             dpop: DPoPProofCheck(settings: configuration.dpop, nonceKey: key.derivedKey(for: "dpop-nonces/v1"),
-                                                 replayGuard: MemoryDPoPReplayGuard(), clock: clock))
+                                                 replayGuard: DatabaseDPoPReplayGuard(proofs: store, clock: clock), clock: clock))
         } catch {
             await store.shutdown()
             throw error

@@ -57,6 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
             help: ArgumentHelp("How many registrations one client address may make per minute (1–10000).", valueName: "n"))
     var registrationsPerMinute = RegistrationPolicy().perAddressPerMinute
 
+    @Flag(name: .customLong("dpop-nonce"),
+          help: "Require a server nonce in every DPoP proof at the token endpoint (RFC 9449 §8): proofs made in advance are refused; clients pay one retry when the nonce rotates.")
+    var dpopNonce = false
+
     @OptionGroup var options: ProviderOptions
 
     mutating func validate() throws {
@@ -122,6 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
         let keyReload = keyReloadSeconds.map { Duration.seconds($0) }
         let trustedProxies = try Self.ranges(self.trustedProxies)
         let (registrationMode, registrationsPerMinute) = (registration, self.registrationsPerMinute)
+        let dpopNonce = self.dpopNonce
         let provider = try await options.openProvider(issuer: issuer, logger: logger, poolSize: try poolSize()) {
             $0.codeLifetime = codeTTL
             $0.refreshGraceSeconds = grace
@@ -129,6 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.trustedProxies = trustedProxies
             $0.registration.mode = registrationMode
             $0.registration.perAddressPerMinute = registrationsPerMinute
+            $0.dpop.requireNonce = dpopNonce
             if let keyReload { $0.keyReloadInterval = keyReload }
         }
         do {

@@ -16,7 +16,7 @@ struct AuthorizationCodeGrant: GrantHandler {
 
     var grantType: GrantType { .authorizationCode }
 
-    func respond(to request: TokenRequest, client: Client) async throws -> TokenResponse {
+    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?) async throws -> TokenResponse {
         guard let code = request.code else {
             throw OAuthError(.invalidRequest, "The request is missing the 'code' parameter.")
         }
@@ -41,7 +41,8 @@ struct AuthorizationCodeGrant: GrantHandler {
                     // Returned, not thrown: the code stays consumed, a failed attempt burns it.
                     return .refused(error)
                 }
-                let minted = issuer.mint(under: consumed.grant, scope: consumed.grant.scope, client: client, now: now)
+                let minted = issuer.mint(under: consumed.grant, scope: consumed.grant.scope, client: client, now: now,
+                                         dpopThumbprint: proof?.thumbprint)
                 try await operations.insert(minted.records, under: consumed.grant, at: now)
                 return .issued(minted, consumed)
             }

@@ -16,7 +16,7 @@ struct ClientCredentialsGrant: GrantHandler {
 
     var grantType: GrantType { .clientCredentials }
 
-    func respond(to request: TokenRequest, client: Client) async throws -> TokenResponse {
+    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?) async throws -> TokenResponse {
         guard !client.isPublic else {
             throw OAuthError(.unauthorizedClient, "A public client cannot use client_credentials.")
         }
@@ -35,7 +35,7 @@ struct ClientCredentialsGrant: GrantHandler {
             createdAt: now,
             expiresAt: now + issuer.configuration.accessTokenLifetime
         )
-        let minted = issuer.mint(under: grant, scope: scope, client: client, now: now)
+        let minted = issuer.mint(under: grant, scope: scope, client: client, now: now, dpopThumbprint: proof?.thumbprint)
         try await store.transaction { transaction in
             try await transaction.insert(grant)
             try await transaction.insert(minted.records, under: grant, at: now)

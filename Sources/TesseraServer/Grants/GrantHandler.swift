@@ -6,5 +6,7 @@ protocol GrantHandler: Sendable {
     var grantType: GrantType { get }
 
     /// Answers an authenticated client's token request, or throws its ``OAuthError``.
-    func respond(to request: TokenRequest, client: Client) async throws -> TokenResponse
+    /// - Parameter proof: the request's checked DPoP proof (RFC 9449 §5), nil when it sent none:
+    ///   the tokens issued are bound to its key.
+    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?) async throws -> TokenResponse
 }

@@ -9,6 +9,10 @@ import TesseraCore
 /// carries only the permissions that grant allows today (an administrator may have narrowed or
 /// removed it since the user logged in). A `resource` (RFC 8707 §2.2) may only name the grant's
 /// API: any other is `invalid_target`, and the presented token stays unrotated and usable.
+///
+/// A public client's refresh token issued with a DPoP proof is bound to that key (RFC 9449 §5)
+/// and refreshes only with a proof signed by it (see ``DPoPRefreshBinding``); the new access token
+/// is bound to whatever proof the refresh carries, a confidential client's included.
 struct RefreshTokenGrant: GrantHandler {
     let store: any GrantStore
     let refreshTokens: any RefreshTokenStore
@@ -19,13 +23,16 @@ struct RefreshTokenGrant: GrantHandler {
 
     var grantType: GrantType { .refreshToken }
 
-    func respond(to request: TokenRequest, client: Client) async throws -> TokenResponse {
+    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?) async throws -> TokenResponse {
         guard let refreshToken = request.refreshToken else {
             throw OAuthError(.invalidRequest, "The request is missing the 'refresh_token' parameter.")
         }
         let resource = try ResourceIndicator.redeemed(by: request)
         let hash = SecretHash(of: refreshToken)
-        let permitted = try await permittedScope(ofRefreshTokenHash: hash, client: client)
+        // Read outside the transaction: a token's client and binding never change once written.
+        let stored = try await refreshTokens.refreshToken(hash: hash).flatMap { $0.grant.clientID == client.id ? $0 : nil }
+        if let stored { try DPoPRefreshBinding.check(stored.token, proof: proof) }
+        let permitted = try await permittedScope(of: stored?.grant, client: client)
         let now = clock.now()
         let issuer = self.issuer
         let redemption = try await store.transaction { transaction -> Redemption in
@@ -63,7 +70,8 @@ struct RefreshTokenGrant: GrantHandler {
             guard scope.isSubset(of: grant.scope) else {
                 throw OAuthError(.invalidScope, "A refresh cannot add scopes the user did not grant.")
             }
-            var minted = issuer.mint(under: grant, scope: permitted.map(scope.intersection) ?? scope, client: client, now: now)
+            var minted = issuer.mint(under: grant, scope: permitted.map(scope.intersection) ?? scope, client: client, now: now,
+                                     dpopThumbprint: proof?.thumbprint)
             minted.records.refreshToken?.parentHash = hash
             // A bound token's successor stays bound to the same key (RFC 9449 §5).
             if let bound = record.dpopThumbprint { minted.records.refreshToken?.dpopThumbprint = bound }
@@ -85,13 +93,12 @@ struct RefreshTokenGrant: GrantHandler {
         return try await transaction.supersedeSuccessor(of: token.hash, at: now)
     }
 
-    /// What the client may still get under the token's grant: nil (no limit beyond the grant) for
-    /// a grant without an API; for an API, the identity scopes and what its client grant allows now.
+    /// What the client may still get under the token's grant (of this client): nil (no limit beyond
+    /// the grant) for a grant without an API; for an API, the identity scopes and what its client
+    /// grant allows now.
     /// - Throws: `invalid_grant` when the client is no longer granted the API.
-    private func permittedScope(ofRefreshTokenHash hash: SecretHash, client: Client) async throws -> Scope? {
-        guard let (_, grant) = try await refreshTokens.refreshToken(hash: hash), grant.clientID == client.id,
-              let audience = grant.audience
-        else { return nil }
+    private func permittedScope(of grant: Grant?, client: Client) async throws -> Scope? {
+        guard let grant, let audience = grant.audience else { return nil }
         guard let api = try await apis.api(identifier: audience),
               let allowed = APIAccess(api: api, grant: try await clientGrants.clientGrant(clientID: client.id, apiIdentifier: audience))
                 .userPermitted(thirdParty: client.isThirdParty)

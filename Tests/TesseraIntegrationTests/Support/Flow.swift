@@ -66,10 +66,12 @@ extension ProviderUnderTest {
         return Secret(try #require(query["code"], "no code in \(query)"))
     }
 
-    /// `POST /oauth/token` with a form body and, when a secret is given, Basic authentication.
-    func token(_ pairs: [(String, String)], client: TestServer.RegisteredClient?, basic: Bool = true) async throws -> HTTPResult {
+    /// `POST /oauth/token` with a form body and, when a secret is given, Basic authentication;
+    /// `headers` are sent too (a `DPoP` proof, say).
+    func token(_ pairs: [(String, String)], client: TestServer.RegisteredClient?, basic: Bool = true,
+               headers extra: [(String, String)] = []) async throws -> HTTPResult {
         var pairs = pairs
-        var headers: [(String, String)] = []
+        var headers = extra
         if let client {
             if basic, let secret = client.secret {
                 headers.append(basicAuthorization(id: client.id, secret: secret))
@@ -92,19 +94,20 @@ extension ProviderUnderTest {
         return result
     }
 
-    /// Exchanges a code, Basic-authenticated, form-encoded.
+    /// Exchanges a code, Basic-authenticated, form-encoded; with a `DPoP` header when a proof is given.
     func exchange(_ code: Secret, client: TestServer.RegisteredClient, verifier: Secret? = nil,
-                  redirectURI: String? = TestServer.redirectURI) async throws -> HTTPResult {
+                  redirectURI: String? = TestServer.redirectURI, dpop proof: String? = nil) async throws -> HTTPResult {
         var pairs: [(String, String)] = [("grant_type", "authorization_code"), ("code", code.unredacted)]
         if let redirectURI { pairs.append(("redirect_uri", redirectURI)) }
         if let verifier { pairs.append(("code_verifier", verifier.unredacted)) }
-        return try await token(pairs, client: client)
+        return try await token(pairs, client: client, headers: proof.map { [("DPoP", $0)] } ?? [])
     }
 
-    func refresh(_ refreshToken: String, client: TestServer.RegisteredClient, scope: String? = nil) async throws -> HTTPResult {
+    func refresh(_ refreshToken: String, client: TestServer.RegisteredClient, scope: String? = nil,
+                 dpop proof: String? = nil) async throws -> HTTPResult {
         var pairs: [(String, String)] = [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]
         if let scope { pairs.append(("scope", scope)) }
-        return try await token(pairs, client: client)
+        return try await token(pairs, client: client, headers: proof.map { [("DPoP", $0)] } ?? [])
     }
 
     func userInfo(_ accessToken: String) async throws -> HTTPResult {
