@@ -31,18 +31,22 @@ struct RelyingPartyDPoPTests {
         }
     }
 
-    @Test("TesseraHummingbird login with DPoP: the session's key refreshes its tokens, which stay bound to it")
-    func sessionKeyRefreshes() async throws {
-        try await TestRelyingParty.with(configureClient: { $0.dpop = .es256 }) { app in
+    @Test("TesseraHummingbird login with DPoP: the session's key refreshes its tokens, which stay bound to it (with and without provider nonces)",
+          arguments: [false, true])
+    func sessionKeyRefreshes(requireNonce: Bool) async throws {
+        try await TestRelyingParty.with(configureProvider: { $0.dpop.requireNonce = requireNonce },
+                                        configureClient: { $0.dpop = .es256 }) { app in
             let browser = Browser()
             try await app.logIn(browser)
             let before = try #require(await app.session(of: browser))
             let key = try #require(before.dpopKey)
-            #expect(app.transport.count(.post, "/oauth/token") == 1)
+            // With nonces, the exchange is refused once for want of one and retried with it.
+            #expect(app.transport.count(.post, "/oauth/token") == (requireNonce ? 2 : 1))
 
             app.server.clock.advance(by: 86_400 - 30)
             #expect(try await browser.get(app.url("/dashboard")).status == 200)
-            #expect(app.transport.count(.post, "/oauth/token") == 2, "refreshed")
+            #expect(app.transport.count(.post, "/oauth/token") == (requireNonce ? 4 : 2),
+                    "refreshed (with nonces, the day-old nonce is stale: one more retry)")
             let after = try #require(await app.session(of: browser))
             #expect(after.tokens?.accessToken != before.tokens?.accessToken)
             #expect(after.dpopKey?.thumbprint == key.thumbprint)
