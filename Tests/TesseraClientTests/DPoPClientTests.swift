@@ -221,6 +221,27 @@ struct DPoPClientTests {
         #expect(try proof(in: later[3], method: "GET", url: Self.apiURL, accessToken: tokens.accessToken).nonce == "api-nonce-3")
     }
 
+    @Test("authorizationHeaders: a fresh proof of the method and URL for each request, carrying the nonce the app passed back from that API")
+    func authorizationHeadersForOwnHTTPClient() async throws {
+        let client = fixture.client()
+        let tokens = boundTokens(client)
+        let url = URL(string: Self.apiURL)!
+        let first = try await client.authorizationHeaders(method: "delete", url: url, tokens: tokens)
+        #expect(first.authorization == Secret("DPoP access-0"))
+        #expect(first.fields.map(\.name) == ["Authorization", "DPoP"])
+        #expect(!"\(first)".contains("access-0"), "prints without the token")
+        let checked = try DPoPProofValidator.validate(try #require(first.dpop), method: "DELETE", url: Self.apiURL,
+                                                      accessToken: tokens.accessToken, boundTo: client.dpopKey?.thumbprint, now: fixture.now)
+        #expect(checked.nonce == nil)
+
+        await client.rememberDPoPNonce("api-nonce", from: URL(string: "https://API.example/other")!)
+        let second = try await client.authorizationHeaders(method: "GET", url: url, tokens: tokens)
+        let again = try DPoPProofValidator.validate(try #require(second.dpop), method: "GET", url: Self.apiURL,
+                                                    accessToken: tokens.accessToken, now: fixture.now)
+        #expect(again.nonce == "api-nonce", "nonces are per origin, whatever the path or the host's case")
+        #expect(again.jti != checked.jti)
+    }
+
     @Test("bearer tokens go to an API as Bearer, with no proof, even from a client holding a key")
     func bearerTokensStayBearer() async throws {
         let client = fixture.client()
