@@ -71,6 +71,16 @@ struct DPoPClientTests {
         #expect(tokens.dpopKeyThumbprint == key.thumbprint)
     }
 
+    @Test("RFC 9449 §10: the authorization request names the client's key as dpop_jkt, binding the code to it; none without DPoP")
+    func authorizationRequestBindsCode() async throws {
+        let client = fixture.client()
+        let request = try await client.authorizationRequest()
+        #expect(queryFields(request.url)["dpop_jkt"] == client.dpopKey?.thumbprint)
+        #expect(queryFields(try await client.withDPoPKey(nil).authorizationRequest().url)["dpop_jkt"] == nil)
+        let own = try await client.authorizationRequest(additionalParameters: [("dpop_jkt", "app-chosen")])
+        #expect(queryFields(own.url)["dpop_jkt"] == "app-chosen")
+    }
+
     @Test("RFC 9449 §5: a provider without DPoP answers Bearer; the tokens are plain bearer tokens and go out as Bearer")
     func providerWithoutDPoP() async throws {
         let client = fixture.client()

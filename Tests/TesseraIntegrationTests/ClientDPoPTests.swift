@@ -63,6 +63,24 @@ struct ClientDPoPTests {
         }
     }
 
+    @Test("RFC 9449 §10: the client's authorization request binds the code to its key (dpop_jkt): the code exchanged with another key is invalid_dpop_proof",
+          arguments: [true, false])
+    func codeBoundToKey(pushed: Bool) async throws {
+        try await Self.withOrdersClient { server, client in
+            let oidc = try await server.oidcClient(for: client) {
+                $0.dpop = .es256
+                $0.usePushedAuthorization = pushed
+            }
+            let request = try await oidc.authorizationRequest(scope: "openid offline_access")
+            let callback = try await server.authorize(Browser(), authorizeURL: request.url.absoluteString)
+            let query = FormURLEncoding.encode(callback.map { (name: $0.key, value: $0.value) })
+            let thief = oidc.withDPoPKey(DPoPKey.generate(.es256))
+            let refusal = await thrown(OAuthError.self) { _ = try await thief.handleCallback(query: query, pending: request.pending) }
+            #expect(refusal?.is(.invalidDPoPProof, status: 400) == true, "\(String(describing: refusal))")
+            server.ledger.expectNoneLogged()
+        }
+    }
+
     @Test("RFC 9449 §8: the client retries once with the server's DPoP-Nonce and succeeds; the nonce is remembered, so the refresh needs no retry",
           arguments: TestEngine.all)
     func nonceRetry(engine: TestEngine) async throws {

@@ -18,6 +18,15 @@ extension OIDCClient {
         return client
     }
 
+    /// `parameters` plus, with a DPoP key, `dpop_jkt` (RFC 9449 §10): the authorization code is then
+    /// bound to the key before it exists, so a code stolen from the redirect is worthless without
+    /// the key, even to a thief who has the client's secret. Providers that do not know the
+    /// parameter ignore it (RFC 6749 §3.1). A `dpop_jkt` the app passed itself is kept.
+    func bindingCode(_ parameters: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        guard let dpopKey, !parameters.contains(where: { $0.name == "dpop_jkt" }) else { return parameters }
+        return parameters + [(name: "dpop_jkt", value: dpopKey.thumbprint)]
+    }
+
     /// Sends a POST to the token endpoint; with a DPoP key, with a proof for it (RFC 9449 §5) and,
     /// when the provider answers `400 use_dpop_nonce` with a `DPoP-Nonce`, once more with a new
     /// proof carrying that nonce (§8). Never a third time: a provider that refuses its own fresh
