@@ -58,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
     var registrationsPerMinute = RegistrationPolicy().perAddressPerMinute
 
     @Flag(name: .customLong("dpop-nonce"),
-          help: "Require a server nonce in every DPoP proof at the token endpoint (RFC 9449 §8): proofs made in advance are refused; clients pay one retry when the nonce rotates.")
+          help: "Require a server nonce (sent in DPoP-Nonce headers) in every DPoP proof the provider receives (RFC 9449 §8): proofs made in advance are refused; clients pay one retry when the nonce rotates.")
     var dpopNonce = false
 
     @OptionGroup var options: ProviderOptions

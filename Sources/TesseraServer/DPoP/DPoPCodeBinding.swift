@@ -15,13 +15,7 @@ enum DPoPCodeBinding {
     /// The token request exchanging `grant`'s code must carry a proof of the key it is bound to.
     /// Checked against the consumed code, like PKCE: a failed attempt burns it.
     static func check(_ grant: Grant, proof: DPoPProof?) throws(OAuthError) {
-        guard let bound = grant.dpopThumbprint else { return }
-        guard let proof else {
-            throw OAuthError(.invalidDPoPProof, "The authorization code is bound to a DPoP key (dpop_jkt): send a DPoP proof signed by that key.")
-        }
-        guard proof.thumbprint == bound else {
-            throw OAuthError(.invalidDPoPProof, "The DPoP proof is signed by another key than the dpop_jkt the authorization request named.")
-        }
+        try DPoPKeyBinding.check(proof, boundTo: grant.dpopThumbprint, bound: "authorization code (dpop_jkt, RFC 9449 §10)")
     }
 
     /// The `dpop_jkt` a pushed request binds its code to (§10.1): the parameter, or the thumbprint
