@@ -19,6 +19,22 @@ struct DPoPUserInfoTests {
         return try #require(tokens.json["access_token"] as? String)
     }
 
+    /// A fresh server on `engine` with alice's access token bound to a new ES256 key.
+    static func withBoundToken(_ engine: TestEngine, _ body: (TestServer, DPoPKey, String) async throws -> Void) async throws {
+        try await TestServer.with(engine) { server in
+            let key = DPoPKey.generate(.es256)
+            try await body(server, key, try await boundToken(server, key: key))
+        }
+    }
+
+    /// A proof of `key` for `method` `url` (GET /userinfo by default) at the server's clock, with
+    /// the `ath` of `token` when given.
+    static func proof(_ key: DPoPKey, _ server: TestServer, method: String = "GET", url: String? = nil, token: String? = nil,
+                      nonce: String? = nil) throws -> String {
+        try key.proof(method: method, url: url ?? server.url("/userinfo"), accessToken: token.map(Secret.init), nonce: nonce,
+                      issuedAt: server.now())
+    }
+
     /// `/userinfo` with `Authorization: DPoP <token>` and, when given, a `DPoP` proof.
     static func userInfo(_ server: TestServer, token: String, proof: String?, method: HTTPMethod = .GET) async throws -> HTTPResult {
         var headers = [("Authorization", "DPoP \(token)")]
@@ -29,11 +45,9 @@ struct DPoPUserInfoTests {
     @Test("RFC 9449 §7: a DPoP-bound token works at /userinfo as 'Authorization: DPoP' with a proof of its key for the request (GET and POST)",
           arguments: TestEngine.all)
     func boundTokenWorks(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let key = DPoPKey.generate(.es256)
-            let token = try await Self.boundToken(server, key: key)
+        try await Self.withBoundToken(engine) { server, key, token in
             for method in [HTTPMethod.GET, .POST] {
-                let proof = try key.proof(method: method.rawValue, url: server.url("/userinfo"), accessToken: Secret(token), issuedAt: server.now())
+                let proof = try Self.proof(key, server, method: method.rawValue, token: token)
                 let response = try await Self.userInfo(server, token: token, proof: proof, method: method)
                 #expect(response.status == 200, "\(method): \(response.body)")
                 #expect(response.json["email"] as? String == "alice@example.com")
@@ -52,7 +66,7 @@ struct DPoPUserInfoTests {
                 if algorithm == .edDSA { try await server.addUser() }
                 let tokens = try await server.exchange(try await server.code(for: client, scope: "openid email"), client: client, dpop: try server.tokenProof(key))
                 let token = try #require(tokens.json["access_token"] as? String, "\(algorithm): \(tokens.body)")
-                let proof = try key.proof(method: "GET", url: server.url("/userinfo"), accessToken: Secret(token), issuedAt: server.now())
+                let proof = try Self.proof(key, server, token: token)
                 let response = try await Self.userInfo(server, token: token, proof: proof)
                 #expect(response.status == 200, "\(algorithm): \(response.body)")
             }
@@ -61,9 +75,7 @@ struct DPoPUserInfoTests {
 
     @Test("attack: a DPoP-bound access token presented as Bearer at /userinfo is 401 invalid_token", arguments: TestEngine.all)
     func boundTokenAsBearer(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let key = DPoPKey.generate(.es256)
-            let token = try await Self.boundToken(server, key: key)
+        try await Self.withBoundToken(engine) { server, key, token in
             let inHeader = try await server.userInfo(token)
             inHeader.expectInvalidToken()
             #expect(inHeader.json["email"] == nil)
@@ -74,23 +86,21 @@ struct DPoPUserInfoTests {
             inBody.expectInvalidToken()
 
             // Even with a valid proof beside it: the Bearer scheme says the sender does not hold the key.
-            let proof = try key.proof(method: "GET", url: server.url("/userinfo"), accessToken: Secret(token), issuedAt: server.now())
+            let proof = try Self.proof(key, server, token: token)
             try await send(.GET, server.url("/userinfo"), headers: [("Authorization", "Bearer \(token)"), ("DPoP", proof)]).expectInvalidToken()
         }
     }
 
     @Test("attack: a /userinfo proof without ath / with the ath of another token is invalid_dpop_proof", arguments: TestEngine.all)
     func wrongAth(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let key = DPoPKey.generate(.es256)
-            let token = try await Self.boundToken(server, key: key)
+        try await Self.withBoundToken(engine) { server, key, token in
             let client = try await server.addClient()
             let other = try #require(try await server.exchange(try await server.code(for: client, scope: "openid email"), client: client, dpop: try server.tokenProof(key))
                 .json["access_token"] as? String)
 
-            let withoutAth = try key.proof(method: "GET", url: server.url("/userinfo"), issuedAt: server.now())
+            let withoutAth = try Self.proof(key, server)
             try await Self.userInfo(server, token: token, proof: withoutAth).expectInvalidDPoPProof()
-            let athOfOther = try key.proof(method: "GET", url: server.url("/userinfo"), accessToken: Secret(other), issuedAt: server.now())
+            let athOfOther = try Self.proof(key, server, token: other)
             try await Self.userInfo(server, token: token, proof: athOfOther).expectInvalidDPoPProof()
             try await Self.userInfo(server, token: token, proof: nil).expectInvalidDPoPProof()
         }
@@ -98,10 +108,9 @@ struct DPoPUserInfoTests {
 
     @Test("attack: a /userinfo proof signed by another key than cnf.jkt is refused", arguments: TestEngine.all)
     func anotherKey(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let token = try await Self.boundToken(server, key: DPoPKey.generate(.es256))
+        try await Self.withBoundToken(engine) { server, _, token in
             let thief = DPoPKey.generate(.es256)
-            let proof = try thief.proof(method: "GET", url: server.url("/userinfo"), accessToken: Secret(token), issuedAt: server.now())
+            let proof = try Self.proof(thief, server, token: token)
             let response = try await Self.userInfo(server, token: token, proof: proof)
             response.expectInvalidDPoPProof()
             #expect(response.json["email"] == nil)
@@ -110,24 +119,20 @@ struct DPoPUserInfoTests {
 
     @Test("attack: a /userinfo proof for another method or another URL is invalid_dpop_proof", arguments: TestEngine.all)
     func anotherRequest(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let key = DPoPKey.generate(.es256)
-            let token = try await Self.boundToken(server, key: key)
-            let forPOST = try key.proof(method: "POST", url: server.url("/userinfo"), accessToken: Secret(token), issuedAt: server.now())
+        try await Self.withBoundToken(engine) { server, key, token in
+            let forPOST = try Self.proof(key, server, method: "POST", token: token)
             try await Self.userInfo(server, token: token, proof: forPOST, method: .GET).expectInvalidDPoPProof()
-            let forTokenEndpoint = try key.proof(method: "GET", url: server.url("/oauth/token"), accessToken: Secret(token), issuedAt: server.now())
+            let forTokenEndpoint = try Self.proof(key, server, url: server.url("/oauth/token"), token: token)
             try await Self.userInfo(server, token: token, proof: forTokenEndpoint).expectInvalidDPoPProof()
-            let forAnotherHost = try key.proof(method: "GET", url: "https://evil.example/userinfo", accessToken: Secret(token), issuedAt: server.now())
+            let forAnotherHost = try Self.proof(key, server, url: "https://evil.example/userinfo", token: token)
             try await Self.userInfo(server, token: token, proof: forAnotherHost).expectInvalidDPoPProof()
         }
     }
 
     @Test("attack: a replayed DPoP proof at /userinfo is invalid_dpop_proof", arguments: TestEngine.all)
     func replayedProof(engine: TestEngine) async throws {
-        try await TestServer.with(engine) { server in
-            let key = DPoPKey.generate(.es256)
-            let token = try await Self.boundToken(server, key: key)
-            let proof = try key.proof(method: "GET", url: server.url("/userinfo"), accessToken: Secret(token), issuedAt: server.now())
+        try await Self.withBoundToken(engine) { server, key, token in
+            let proof = try Self.proof(key, server, token: token)
             #expect(try await Self.userInfo(server, token: token, proof: proof).status == 200)
             let replay = try await Self.userInfo(server, token: token, proof: proof)
             replay.expectInvalidDPoPProof()
@@ -141,7 +146,7 @@ struct DPoPUserInfoTests {
         try await TestServer.with(engine) { server in
             let key = DPoPKey.generate(.es256)
             let token = try await UserInfoTokenTests.accessToken(server)
-            let proof = try key.proof(method: "GET", url: server.url("/userinfo"), accessToken: Secret(token), issuedAt: server.now())
+            let proof = try Self.proof(key, server, token: token)
             let response = try await Self.userInfo(server, token: token, proof: proof)
             #expect(response.status == 401)
             #expect(response.oauthError == "invalid_token")
@@ -174,14 +179,14 @@ struct DPoPUserInfoTests {
                                                    dpop: try server.tokenProof(key, nonce: server.provider.dpop.currentNonce()))
             let token = try #require(tokens.json["access_token"] as? String, "\(tokens.body)")
 
-            let withoutNonce = try key.proof(method: "GET", url: server.url("/userinfo"), accessToken: Secret(token), issuedAt: server.now())
+            let withoutNonce = try Self.proof(key, server, token: token)
             let refused = try await Self.userInfo(server, token: token, proof: withoutNonce)
             #expect(refused.status == 401)
             #expect(refused.oauthError == "use_dpop_nonce")
             #expect(refused.header("WWW-Authenticate")?.hasPrefix(#"DPoP error="use_dpop_nonce""#) == true, "\(refused.headers)")
             let nonce = try #require(refused.header("DPoP-Nonce"))
 
-            let withNonce = try key.proof(method: "GET", url: server.url("/userinfo"), accessToken: Secret(token), nonce: nonce, issuedAt: server.now())
+            let withNonce = try Self.proof(key, server, token: token, nonce: nonce)
             let answered = try await Self.userInfo(server, token: token, proof: withNonce)
             #expect(answered.status == 200, "\(answered.body)")
             #expect(answered.header("DPoP-Nonce") == nonce, "the answer carries the nonce for the next proof")
