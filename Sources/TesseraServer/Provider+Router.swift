@@ -22,7 +22,8 @@ extension Provider {
             dpop: dpop, url: configuration.url("/oauth/token"),
             maxBodyBytes: configuration.maxBodyBytes)
         let authorize = AuthorizeEndpoint(flow: flow, pushedRequests: PushedRequestResolution(pushedRequests: store, clock: clock))
-        let pushedAuthorization = PushedAuthorizationEndpoint(authenticator: authenticator, flow: flow, pushedRequests: store, clock: clock,
+        let pushedAuthorization = PushedAuthorizationEndpoint(authenticator: authenticator, flow: flow, pushedRequests: store, dpop: dpop,
+                                                              url: configuration.url(PushedAuthorizationEndpoint.path), clock: clock,
                                                               maxBodyBytes: configuration.maxBodyBytes)
         let passwordLogin = PasswordLogin(users: store, passwords: passwords,
                                           throttle: LoginThrottle(failures: store, policy: configuration.loginThrottle),

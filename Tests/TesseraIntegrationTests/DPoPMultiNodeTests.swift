@@ -12,12 +12,13 @@ struct DPoPMultiNodeTests {
         try await Cluster.withClient(nodes: 2) { cluster, client in
             let (a, b) = (cluster.node(0), cluster.node(1))
             let key = DPoPKey.generate(.es256)
+            // Both codes first, so the proof is used well inside its iat window however slow the logins.
+            let (codeAtA, code) = (try await a.code(for: client), try await b.code(for: client))
             let proof = try a.tokenProof(key, issuer: cluster.issuer)
-            let first = try await a.exchange(try await a.code(for: client), client: client, dpop: proof)
+            let first = try await a.exchange(codeAtA, client: client, dpop: proof)
             #expect(first.status == 200)
             #expect(first.json["token_type"] as? String == "DPoP")
 
-            let code = try await b.code(for: client)
             TokenEndpointErrorTests.expectError(try await b.exchange(code, client: client, dpop: proof), "invalid_dpop_proof")
             // Refused for the proof alone: the same code with a fresh proof of the same key is exchanged at B.
             let fresh = try await b.exchange(code, client: client, dpop: try b.tokenProof(key, issuer: cluster.issuer))

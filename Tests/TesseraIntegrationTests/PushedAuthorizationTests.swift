@@ -352,9 +352,10 @@ extension TestServer {
 
     /// `POST /oauth/par`, Basic-authenticated unless `basic` is false (then client_secret_post, or a
     /// public client's bare client_id), or unauthenticated.
-    func push(client: RegisteredClient, basic: Bool = true, authenticate: Bool = true, extra: [(String, String)] = []) async throws -> HTTPResult {
+    func push(client: RegisteredClient, basic: Bool = true, authenticate: Bool = true, extra: [(String, String)] = [],
+              headers extraHeaders: [(String, String)] = []) async throws -> HTTPResult {
         var pairs = pushParameters(client: client, extra: extra)
-        var headers: [(String, String)] = []
+        var headers = extraHeaders
         if authenticate {
             if basic, let secret = client.secret {
                 headers.append(basicAuthorization(id: client.id, secret: secret))

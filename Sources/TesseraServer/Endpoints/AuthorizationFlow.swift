@@ -107,6 +107,7 @@ struct AuthorizationFlow: Sendable {
             redirectURI: authorization.redirectURI,
             codeChallenge: authorization.codeChallenge,
             claims: authorization.claims,
+            dpopThumbprint: authorization.dpopThumbprint,
             codeExpiresAt: now + configuration.codeLifetime,
             createdAt: now,
             expiresAt: now + configuration.codeLifetime

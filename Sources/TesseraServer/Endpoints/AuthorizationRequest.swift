@@ -18,6 +18,8 @@ struct AuthorizationRequest: Sendable {
     let audience: String?
     /// The `claims` parameter (OpenID Connect Core §5.5), kept with the grant.
     let claims: ClaimsRequest?
+    /// `dpop_jkt` (RFC 9449 §10): the thumbprint of the DPoP key the code will be bound to.
+    let dpopThumbprint: String?
     /// How the answer reaches the client (``ResponseMode``).
     let responseMode: ResponseMode
     /// `login_hint`: pre-fills the login form's email.
@@ -151,6 +153,10 @@ struct AuthorizationRequest: Sendable {
         } catch {
             throw refuse(.invalidRequest, error.description)
         }
+        let dpopThumbprint = parameters["dpop_jkt"]
+        if let dpopThumbprint, !DPoPCodeBinding.isThumbprint(dpopThumbprint) {
+            throw refuse(.invalidRequest, "dpop_jkt must be a JWK SHA-256 thumbprint (RFC 7638): 43 base64url characters.")
+        }
         return AuthorizationRequest(
             client: client,
             redirectURI: redirectURI,
@@ -162,6 +168,7 @@ struct AuthorizationRequest: Sendable {
             maxAge: maxAge,
             audience: api?.identifier,
             claims: claims,
+            dpopThumbprint: dpopThumbprint,
             responseMode: responseMode,
             loginHint: parameters["login_hint"],
             idTokenHint: parameters["id_token_hint"],

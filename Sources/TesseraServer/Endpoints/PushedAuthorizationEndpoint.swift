@@ -11,6 +11,9 @@ import TesseraCore
 /// but every refusal is a JSON error to the client (RFC 9126 §2.3), never a redirect, since no
 /// browser is waiting. What is stored is the parameter string `/authorize` will validate again,
 /// under the SHA-256 of the reference.
+///
+/// A `DPoP` proof sent with the push binds the code to its key, as a `dpop_jkt` parameter would
+/// (RFC 9449 §10.1): the stored request carries the proof's thumbprint as its `dpop_jkt`.
 struct PushedAuthorizationEndpoint: Sendable {
     static let path = "/oauth/par"
     /// How long a reference lives: RFC 9126 §2.2 suggests 5 to 600 seconds; a browser is redirected
@@ -22,10 +25,17 @@ struct PushedAuthorizationEndpoint: Sendable {
     let authenticator: ClientAuthenticator
     let flow: AuthorizationFlow
     let pushedRequests: any PushedRequestStore
+    let dpop: DPoPProofCheck
+    /// This endpoint's public URL, as discovery advertises it: what a proof's `htu` must name.
+    let url: String
     let clock: WallClock
     let maxBodyBytes: Int
 
     func respond(to request: Request, context: some RequestContext) async -> Response {
+        dpop.withNonce(await answer(request, context: context))
+    }
+
+    private func answer(_ request: Request, context: some RequestContext) async -> Response {
         if let refusal = BackChannelPost.refusal(of: request, endpoint: "pushed authorization request endpoint") { return refusal }
         do {
             let parameters = try await OAuthRequestBody.parameters(of: request, limit: maxBodyBytes)
@@ -34,7 +44,9 @@ struct PushedAuthorizationEndpoint: Sendable {
             if parameters["request_uri"] != nil {
                 throw OAuthError(.invalidRequest, "A pushed authorization request cannot contain request_uri.")
             }
-            let query = Self.authorizationQuery(parameters, clientID: client.id)
+            let proof = try await dpop.proof(in: request, method: .post, url: url)
+            let binding = try DPoPCodeBinding.pushed(parameter: parameters["dpop_jkt"], proof: proof)
+            let query = Self.authorizationQuery(parameters, clientID: client.id, dpopThumbprint: binding)
             do {
                 _ = try await flow.checkAuthorizationRequest(query: query)
             } catch let refusal as AuthorizationRequest.Refusal {
@@ -53,10 +65,12 @@ struct PushedAuthorizationEndpoint: Sendable {
     }
 
     /// The pushed parameters as the query `/authorize` would have received, without the client's
-    /// credentials and with its `client_id` (Basic authentication may leave it out of the body).
-    static func authorizationQuery(_ parameters: OAuthParameters, clientID: String) -> String {
+    /// credentials and with its `client_id` (Basic authentication may leave it out of the body),
+    /// and the `dpop_jkt` the code is to be bound to.
+    static func authorizationQuery(_ parameters: OAuthParameters, clientID: String, dpopThumbprint: String?) -> String {
         var pairs: [(name: String, value: String)] = [("client_id", clientID)]
-        for name in parameters.names.sorted() where name != "client_id" && !credentialParameters.contains(name) {
+        if let dpopThumbprint { pairs.append(("dpop_jkt", dpopThumbprint)) }
+        for name in parameters.names.sorted() where !["client_id", "dpop_jkt"].contains(name) && !credentialParameters.contains(name) {
             // Every value of a repeatable parameter (RFC 8707 `resource`), for /authorize to judge.
             pairs += parameters.values(of: name).map { (name, $0) }
         }

@@ -20,9 +20,7 @@ struct TokenEndpoint: Sendable {
     let maxBodyBytes: Int
 
     func respond(to request: Request, context: some RequestContext) async -> Response {
-        let response = await answer(request, context: context)
-        guard let nonce = dpop.currentNonce() else { return response }
-        return response.with(header: .dpopNonce, nonce)
+        dpop.withNonce(await answer(request, context: context))
     }
 
     private func answer(_ request: Request, context: some RequestContext) async -> Response {

@@ -9,6 +9,7 @@ import TesseraCore
 /// `invalid_target` and, like a wrong `redirect_uri` or PKCE verifier, burns the code: it was
 /// consumed first, and a code is good for one attempt (RFC 6749 §4.1.2). Only a `resource` the
 /// request itself gets wrong (several, not an absolute URI) is refused before the code is touched.
+/// A code bound to a DPoP key (`dpop_jkt`, RFC 9449 §10) burns the same way without a proof of it.
 struct AuthorizationCodeGrant: GrantHandler {
     let store: any GrantStore
     let issuer: TokenIssuer
@@ -35,6 +36,7 @@ struct AuthorizationCodeGrant: GrantHandler {
             case .consumed(let consumed):
                 do throws(OAuthError) {
                     try Self.check(consumed.grant, against: request, client: client, now: now)
+                    try DPoPCodeBinding.check(consumed.grant, proof: proof)
                     // Like a wrong redirect_uri: checked against the consumed grant, so it burns the code.
                     try ResourceIndicator.check(resource, isFor: consumed.grant)
                 } catch {

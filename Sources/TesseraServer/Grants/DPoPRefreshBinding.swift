@@ -13,12 +13,6 @@ import TesseraCore
 /// check runs before rotation, so only the key's holder can trigger reuse detection at all.
 enum DPoPRefreshBinding {
     static func check(_ token: RefreshTokenRecord, proof: DPoPProof?) throws(OAuthError) {
-        guard let bound = token.dpopThumbprint else { return }
-        guard let proof else {
-            throw OAuthError(.invalidDPoPProof, "This refresh token is bound to a DPoP key: send a DPoP proof signed by that key (RFC 9449 §5).")
-        }
-        guard proof.thumbprint == bound else {
-            throw OAuthError(.invalidDPoPProof, "The DPoP proof is signed by another key than the one this refresh token is bound to.")
-        }
+        try DPoPKeyBinding.check(proof, boundTo: token.dpopThumbprint, bound: "refresh token (RFC 9449 §5)")
     }
 }

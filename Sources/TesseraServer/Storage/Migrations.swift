@@ -290,6 +290,9 @@ enum Migrations {
             // NULL for a Bearer token. A public client's refresh token is bound too (RFC 9449 §5).
             "ALTER TABLE access_tokens ADD COLUMN dpop_jkt TEXT",
             "ALTER TABLE refresh_tokens ADD COLUMN dpop_jkt TEXT",
+            // RFC 9449 §10: the `dpop_jkt` of an authorization request; its code is exchanged only
+            // with a proof of that key.
+            "ALTER TABLE grants ADD COLUMN dpop_jkt TEXT",
         ]),
         Step(version: 22, statements: [
             // RFC 9449 §5.2: `tessera clients add --require-dpop`, or `dpop_bound_access_tokens`

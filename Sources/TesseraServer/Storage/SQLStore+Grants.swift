@@ -6,7 +6,7 @@ func grantColumns(_ alias: String? = nil) -> String {
     let columns = [
         "id", "client_id", "user_id", "scope", "audience", "nonce", "auth_time", "sid", "redirect_uri",
         "code_challenge", "code_expires_at", "created_at", "expires_at", "revoked_at",
-        "claims",
+        "claims", "dpop_jkt",
     ]
     return columns.map { column in alias.map { "\($0).\(column)" } ?? column }.joined(separator: ", ")
 }
@@ -16,11 +16,11 @@ extension SQLStore: AuthorizationCodeStore {
         try await engine.transaction { database in
             try await database.raw("""
                 INSERT INTO grants (id, client_id, user_id, scope, audience, nonce, auth_time, sid, redirect_uri, code_hash,
-                                    code_challenge, code_expires_at, created_at, expires_at, claims)
+                                    code_challenge, code_expires_at, created_at, expires_at, claims, dpop_jkt)
                 VALUES (\(bind: grant.id), \(bind: grant.clientID), \(bind: grant.userID), \(bind: grant.scope.description),
                         \(bind: grant.audience), \(bind: grant.nonce), \(bind: grant.authTime), \(bind: grant.sid),
                         \(bind: grant.redirectURI), \(bind: codeHash.hex), \(bind: grant.codeChallenge), \(bind: grant.codeExpiresAt),
-                        \(bind: grant.createdAt), \(bind: grant.expiresAt), \(bind: grant.claims?.json))
+                        \(bind: grant.createdAt), \(bind: grant.expiresAt), \(bind: grant.claims?.json), \(bind: grant.dpopThumbprint))
                 """).run()
         }
     }
@@ -105,6 +105,7 @@ extension Grant {
             redirectURI: try row.optional("redirect_uri"),
             codeChallenge: try row.optional("code_challenge"),
             claims: try row.optional("claims", as: String.self).flatMap { try? ClaimsRequest(json: $0) },
+            dpopThumbprint: try row.optional("dpop_jkt"),
             codeExpiresAt: try row.optional("code_expires_at"),
             createdAt: try row.value("created_at"),
             expiresAt: try row.value("expires_at"),

@@ -23,6 +23,9 @@ public struct Grant: Sendable, Equatable {
     /// The `claims` parameter of the authorization request (OpenID Connect Core §5.5), honoured by
     /// every id_token and userinfo answer under this grant, refreshes included.
     public var claims: ClaimsRequest?
+    /// The `dpop_jkt` of the authorization request (RFC 9449 §10): the thumbprint of the key whose
+    /// DPoP proof the code's exchange must carry. nil when the code is not bound.
+    public var dpopThumbprint: String?
     public var codeExpiresAt: Int?
     public var createdAt: Int
     /// When the last token under this grant expires; after that the row can be collected.
@@ -41,6 +44,7 @@ public struct Grant: Sendable, Equatable {
         redirectURI: String? = nil,
         codeChallenge: String? = nil,
         claims: ClaimsRequest? = nil,
+        dpopThumbprint: String? = nil,
         codeExpiresAt: Int? = nil,
         createdAt: Int,
         expiresAt: Int,
@@ -57,6 +61,7 @@ public struct Grant: Sendable, Equatable {
         self.redirectURI = redirectURI
         self.codeChallenge = codeChallenge
         self.claims = claims
+        self.dpopThumbprint = dpopThumbprint
         self.codeExpiresAt = codeExpiresAt
         self.createdAt = createdAt
         self.expiresAt = expiresAt
