@@ -77,4 +77,53 @@ struct DPoPClientRequirementTests {
             #expect(try await server.clientCount() == before)
         }
     }
+
+    @Test("RFC 9449 §5.2: a require-dpop client's token request without a proof is 400 invalid_dpop_proof and spends neither code nor refresh token; with a proof it gets DPoP tokens",
+          arguments: TestEngine.all)
+    func requirementEnforced(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            var registration = ClientRegistration(name: "Must DPoP", redirectURIs: [TestServer.redirectURI])
+            registration.requiresDPoP = true
+            let registered = try await server.provider.administration.addClient(registration)
+            let client = TestServer.RegisteredClient(id: registered.client.id, secret: registered.secret)
+            if let secret = registered.secret { server.ledger.record(secret) }
+            try await server.addUser()
+            let key = DPoPKey.generate(.es256)
+
+            let code = try await server.code(for: client)
+            let refused = try await server.exchange(code, client: client)
+            TokenEndpointErrorTests.expectError(refused, "invalid_dpop_proof")
+            #expect((refused.json["error_description"] as? String)?.contains("RFC 9449 §5.2") == true, "\(refused.body)")
+            #expect(refused.json["access_token"] == nil)
+
+            let granted = try await server.exchange(code, client: client, dpop: try server.tokenProof(key))
+            #expect(granted.status == 200, "the refused request did not spend the code: \(granted.body)")
+            #expect(granted.json["token_type"] as? String == "DPoP")
+            let refreshToken = try #require(granted.json["refresh_token"] as? String)
+
+            TokenEndpointErrorTests.expectError(try await server.refresh(refreshToken, client: client), "invalid_dpop_proof")
+            let refreshed = try await server.refresh(refreshToken, client: client, dpop: try server.tokenProof(key))
+            #expect(refreshed.status == 200, "the refused refresh did not rotate the token: \(refreshed.body)")
+            #expect(refreshed.json["token_type"] as? String == "DPoP")
+
+            let ordinary = try await server.addClient()
+            let bearer = try await server.exchange(try await server.code(for: ordinary), client: ordinary)
+            #expect(bearer.status == 200, "a client without the requirement still gets Bearer tokens")
+            #expect(bearer.json["token_type"] as? String == "Bearer")
+            server.ledger.expectNoneLogged()
+        }
+    }
+
+    @Test("RFC 9449 §5.2: a client registered with dpop_bound_access_tokens: true gets no token without a proof")
+    func registeredRequirementEnforced() async throws {
+        try await TestServer.registering(.sqlite) { server in
+            let client = try await server.registerClient(["dpop_bound_access_tokens": true]).registered
+            try await server.addUser()
+            let code = try await server.code(for: client)
+            TokenEndpointErrorTests.expectError(try await server.exchange(code, client: client), "invalid_dpop_proof")
+            let granted = try await server.exchange(code, client: client, dpop: try server.tokenProof(DPoPKey.generate(.edDSA)))
+            #expect(granted.status == 200, "\(granted.body)")
+            #expect(granted.json["token_type"] as? String == "DPoP")
+        }
+    }
 }
