@@ -12,7 +12,8 @@ refresh_token, client_credentials and userinfo, the server's peak RSS and start-
 each request cost every process (the tessera node(s) and the PostgreSQL cluster, from
 /proc/PID/stat), and — in the same run — the machine's signing rate on all cores (`openssl speed
 -multi`), and reports achieved exchanges/s as a ratio of that limit divided by signatures per
-exchange.
+exchange. Beside each opaque exchange row, the same exchange with a DPoP proof (RFC 9449): its
+cost per exchange next to the plain one.
 """
 import argparse, base64, json, os, platform, re, resource, shutil, signal, subprocess, sys, tempfile, time, urllib.parse
 
@@ -238,6 +239,39 @@ def mint(server, session, folder, seconds, audience=None):
     return result["minted"]
 
 
+def dpop_proofs(count, url):
+    """`count` DPoP proofs (RFC 9449 §4.2) for POST `url`, ES256, one key, each with its own jti, all
+    issued now: the server accepts a proof for 60 s, longer than a measurement runs."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, utils
+    b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    compact = lambda value: b64(json.dumps(value, separators=(",", ":")).encode())
+    key = ec.generate_private_key(ec.SECP256R1())
+    numbers = key.public_key().public_numbers()
+    jwk = {"kty": "EC", "crv": "P-256", "x": b64(numbers.x.to_bytes(32, "big")), "y": b64(numbers.y.to_bytes(32, "big"))}
+    header = compact({"typ": "dpop+jwt", "alg": "ES256", "jwk": jwk})
+    issued = int(time.time())
+    for _ in range(count):
+        signing_input = header + "." + compact({"jti": b64(os.urandom(16)), "htm": "POST", "htu": url, "iat": issued})
+        r, s = utils.decode_dss_signature(key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+        yield signing_input + "." + b64(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+def write_dpop_inputs(folder, url):
+    """Pairs every minted code with a fresh proof in dpop-0.txt ("code proof" a line), for token.lua's
+    dpop_exchange mode; returns how many."""
+    codes = []
+    for name in sorted(os.listdir(folder)):
+        if name.startswith("codes-"):
+            with open(os.path.join(folder, name)) as lines:
+                codes += [line.strip() for line in lines if line.strip()]
+            os.remove(os.path.join(folder, name))
+    with open(os.path.join(folder, "dpop-0.txt"), "w") as out:
+        for code, proof in zip(codes, dpop_proofs(len(codes), url)):
+            out.write(f"{code} {proof}\n")
+    return len(codes)
+
+
 def measure(server, folder, mode, connections, seconds, extra=None):
     """One wrk run, with the CPU each successful request cost each process: every tessera node,
     the PostgreSQL cluster, and wrk itself (the load generator shares the machine)."""
@@ -277,6 +311,16 @@ def scenario(binary, database_kind, database, algorithm, args, limits, nodes=1, 
                                  access_token="JWT (API audience)" if audience else "opaque", signatures=signatures,
                                  connections=connections, minted=minted, limit=limit, ratio=result["per_second"] / limit, **result))
                 print(json.dumps(rows[-1]), file=sys.stderr)
+                if audience is None:
+                    # The same exchange with a DPoP proof (RFC 9449), next to it: what binding the
+                    # token to a key costs — a proof's signature checked and its jti recorded.
+                    minted = mint(server, session, folder, args.seconds * 0.8 + 1)
+                    proofs = write_dpop_inputs(folder, server.base + "/oauth/token")
+                    result = measure(server, folder, "dpop_exchange", connections, args.seconds)
+                    rows.append(dict(database=database_kind, algorithm=algorithm, grant="authorization_code + DPoP",
+                                     access_token="opaque (DPoP-bound)", signatures=signatures, connections=connections,
+                                     minted=minted, proofs=proofs, limit=limit, ratio=result["per_second"] / limit, **result))
+                    print(json.dumps(rows[-1]), file=sys.stderr)
         # refresh_token: fresh refresh tokens from real exchanges, one per request.
         mint(server, session, folder, args.seconds * 1.2 + 1)
         measure(server, folder, "exchange", 64, args.seconds * 1.2, {"TESSERA_KEEP": "1"})

@@ -1,5 +1,6 @@
 -- Drives POST /oauth/token. Modes (TESSERA_MODE):
 --   exchange            the seed's code exchange, one fresh code per request (codes-*.txt)
+--   dpop_exchange       the same with a DPoP proof header, one fresh code and proof per request (dpop-*.txt: "code proof")
 --   refresh             one fresh refresh token per request (refresh-*.txt)
 --   client_credentials  a machine client's token for an API
 --   userinfo            GET /userinfo with one access token
@@ -44,6 +45,8 @@ function init(args)
   position = 0
   if mode == "exchange" then
     inputs = read_lines("codes", id, stride)
+  elseif mode == "dpop_exchange" then
+    inputs = read_lines("dpop", id, stride)
   elseif mode == "refresh" then
     inputs = read_lines("refresh", id, stride)
   end
@@ -71,16 +74,26 @@ function request()
     return wrk.format("GET", "/healthz")
   end
   local body
-  if mode == "exchange" then
+  local headers = {["Authorization"] = basic, ["Content-Type"] = "application/x-www-form-urlencoded"}
+  if mode == "dpop_exchange" then
+    local code, proof = string.match(value, "^(%S+) (%S+)$")
+    headers["DPoP"] = proof
+    body = "grant_type=authorization_code&code=" .. code .. "&redirect_uri=" .. redirect_uri
+  elseif mode == "exchange" then
     body = "grant_type=authorization_code&code=" .. value .. "&redirect_uri=" .. redirect_uri
   else
     body = "grant_type=refresh_token&refresh_token=" .. value
   end
-  return wrk.format("POST", "/oauth/token", {["Authorization"] = basic, ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+  return wrk.format("POST", "/oauth/token", headers, body)
 end
 
 function response(status, headers, body)
-  if status ~= 200 then non200 = non200 + 1 end
+  if status ~= 200 then
+    non200 = non200 + 1
+  elseif mode == "dpop_exchange" and not string.find(body, '"token_type":"DPoP"', 1, true) then
+    -- A 200 that is not a DPoP-bound token would measure a plain exchange: count it as a failure.
+    non200 = non200 + 1
+  end
   if keep and status == 200 then
     local token = string.match(body, '"refresh_token":"([^"]+)"')
     if token then keep:write(token, "\n") end

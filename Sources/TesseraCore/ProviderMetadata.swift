@@ -41,6 +41,9 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
     /// RFC 8414 §2 / RFC 7591 §3: where clients register themselves; absent when the provider
     /// does not take dynamic registrations. Not in the initializer: set it on a built value.
     public var registrationEndpoint: String?
+    /// RFC 9449 §5.1: the JWS algorithms the provider accepts in DPoP proofs; absent when it does
+    /// not take DPoP at all. Not in the initializer: set it on a built value.
+    public var dpopSigningAlgValuesSupported: [String]?
 
     public init(
         issuer: String,
@@ -137,5 +140,6 @@ public struct ProviderMetadata: Sendable, Codable, Equatable {
         case backchannelLogoutSupported = "backchannel_logout_supported"
         case backchannelLogoutSessionSupported = "backchannel_logout_session_supported"
         case registrationEndpoint = "registration_endpoint"
+        case dpopSigningAlgValuesSupported = "dpop_signing_alg_values_supported"
     }
 }

@@ -7,7 +7,9 @@ public import TesseraClient
 ///
 /// The browser holds only an opaque random session id (HttpOnly, SameSite=Lax, Secure over
 /// https); the state, nonce and PKCE verifier of a login under way, and the tokens once it is
-/// done, stay server-side in an ``OIDCSessionStore`` (in memory by default, with expiry).
+/// done, stay server-side in an ``OIDCSessionStore`` (in memory by default, with expiry). When the
+/// client uses DPoP (`ClientConfiguration.dpop`), each login gets a DPoP key of its own, kept there
+/// too: its tokens are bound to it, and `context.oidc.client` proves it.
 ///
 /// ```swift
 /// let client = try await OIDCClient.discover(

@@ -33,7 +33,8 @@ extension Provider {
                                   maxBodyBytes: configuration.maxBodyBytes)
         let consent = ConsentEndpoint(flow: flow, maxBodyBytes: configuration.maxBodyBytes)
         let userInfo = UserInfoEndpoint(accessTokens: store, users: store, keyRing: keyRing, clock: clock,
-                                        maxBodyBytes: configuration.maxBodyBytes)
+                                        maxBodyBytes: configuration.maxBodyBytes,
+                                        dpop: ResourceDPoPCheck(proofs: dpop, url: configuration.url("/userinfo"), policy: configuration.dpop.proofPolicy))
         let revoke = RevokeEndpoint(authenticator: authenticator, refreshTokens: store, accessTokens: store, keyRing: keyRing, clock: clock,
                                     maxBodyBytes: configuration.maxBodyBytes)
         let discovery = DiscoveryEndpoint(configuration: configuration)

@@ -35,6 +35,9 @@ struct ClientsCommand: AsyncParsableCommand {
         @Flag(name: .customLong("third-party"), help: "An application the provider's owner does not control: users are asked for consent.")
         var isThirdParty = false
 
+        @Flag(name: .customLong("require-dpop"), help: "Every token request must carry a DPoP proof (RFC 9449 §5.2): its tokens are always key-bound.")
+        var requiresDPoP = false
+
         @OptionGroup var backchannelLogout: BackchannelLogoutOptions
 
         @Flag(help: "Print one JSON object with client_id and client_secret.")
@@ -56,6 +59,7 @@ struct ClientsCommand: AsyncParsableCommand {
                 registration.backchannelLogoutURI = backchannelLogout.uri
                 registration.backchannelLogoutSessionRequired = backchannelLogout.sessionRequired
                 registration.isThirdParty = isThirdParty
+                registration.requiresDPoP = requiresDPoP
                 return registration
             }
         }

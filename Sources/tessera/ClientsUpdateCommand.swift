@@ -3,13 +3,13 @@ import TesseraServer
 
 extension ClientsCommand {
     /// `tessera clients update CLIENT_ID`: changes what a registered client receives — its
-    /// back-channel logout URI (OpenID Connect Back-Channel Logout 1.0) and whether it must push
-    /// its authorization requests (RFC 9126 §5). Settings not named are left as they are; the
-    /// ones named are written together.
+    /// back-channel logout URI (OpenID Connect Back-Channel Logout 1.0), whether it must push its
+    /// authorization requests (RFC 9126 §5) and whether its token requests must carry a DPoP proof
+    /// (RFC 9449 §5.2). Settings not named are left as they are; the ones named are written together.
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a registered application.",
-            discussion: "Any of: --backchannel-logout-uri URI or --no-backchannel-logout; --require-par or --no-require-par.")
+            discussion: "Any of: --backchannel-logout-uri URI or --no-backchannel-logout; --require-par or --no-require-par; --require-dpop or --no-require-dpop.")
 
         @Argument(help: "The client_id of the application.")
         var clientID: String
@@ -25,6 +25,12 @@ extension ClientsCommand {
         @Flag(name: .customLong("no-require-par"), help: "Accept plain authorization requests again.")
         var noRequirePAR = false
 
+        @Flag(name: .customLong("require-dpop"), help: "Every token request must carry a DPoP proof (RFC 9449 §5.2).")
+        var requireDPoP = false
+
+        @Flag(name: .customLong("no-require-dpop"), help: "Accept token requests without a DPoP proof again.")
+        var noRequireDPoP = false
+
         @OptionGroup var options: ProviderOptions
 
         mutating func validate() throws {
@@ -34,6 +40,9 @@ extension ClientsCommand {
             if requirePAR && noRequirePAR {
                 throw ValidationError("--require-par and --no-require-par contradict each other")
             }
+            if requireDPoP && noRequireDPoP {
+                throw ValidationError("--require-dpop and --no-require-dpop contradict each other")
+            }
             if let uri = backchannelLogout.uri {
                 do {
                     try BackchannelLogoutURI.validate(uri)
@@ -42,7 +51,7 @@ extension ClientsCommand {
                 }
             }
             if update == ClientUpdate() {
-                throw ValidationError("nothing to change: give --backchannel-logout-uri URI, --no-backchannel-logout, --require-par or --no-require-par")
+                throw ValidationError("nothing to change: give --backchannel-logout-uri URI, --no-backchannel-logout, --require-par, --no-require-par, --require-dpop or --no-require-dpop")
             }
         }
 
@@ -51,7 +60,8 @@ extension ClientsCommand {
             ClientUpdate(
                 backchannelLogout: backchannelLogout.uri.map { .on(uri: $0, sessionRequired: backchannelLogout.sessionRequired) }
                     ?? (noBackchannelLogout ? .off : nil),
-                requiresPushedAuthorization: requirePAR ? true : noRequirePAR ? false : nil)
+                requiresPushedAuthorization: requirePAR ? true : noRequirePAR ? false : nil,
+                requiresDPoP: requireDPoP ? true : noRequireDPoP ? false : nil)
         }
 
         func run() async throws {
@@ -64,6 +74,9 @@ extension ClientsCommand {
             }
             if let required = update.requiresPushedAuthorization {
                 print(required ? "\(clientID) must push its authorization requests (PAR)" : "\(clientID) may send plain authorization requests")
+            }
+            if let required = update.requiresDPoP {
+                print(required ? "\(clientID) must send a DPoP proof with every token request" : "\(clientID) may get bearer tokens without DPoP")
             }
         }
     }

@@ -8,6 +8,7 @@ extension OIDCClient {
     /// When the provider advertises a `pushed_authorization_request_endpoint`, the parameters are
     /// pushed there first (RFC 9126) and the URL carries only `client_id` and `request_uri`;
     /// ``ClientConfiguration/usePushedAuthorization`` `= false` sends them in the URL instead.
+    /// With a DPoP key, the request names it as `dpop_jkt` (RFC 9449 §10), binding the code to it.
     ///
     /// ```swift
     /// let request = try await client.authorizationRequest(scope: "openid profile email offline_access",
@@ -18,6 +19,7 @@ extension OIDCClient {
     public func authorizationRequest(scope: Scope? = nil,
                                      additionalParameters: [(name: String, value: String)] = []) async throws -> AuthorizationRequest {
         let metadata = try await metadata()
+        let additionalParameters = bindingCode(additionalParameters)
         guard configuration.usePushedAuthorization, let endpoint = metadata.pushedAuthorizationRequestEndpoint else {
             return try AuthorizationRequest.build(metadata: metadata, configuration: configuration, scope: scope,
                                                   additionalParameters: additionalParameters, now: now())

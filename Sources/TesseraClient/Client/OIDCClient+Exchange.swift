@@ -5,7 +5,8 @@ public import TesseraCore
 extension OIDCClient {
     /// The seed's POST: exchanges a validated callback's code for tokens, server-side, with the
     /// redirect URI and PKCE verifier of the request that produced it, then validates the id_token
-    /// (signature, issuer, audience, expiry, nonce, `at_hash`).
+    /// (signature, issuer, audience, expiry, nonce, `at_hash`). With a DPoP key, the POST carries a
+    /// proof of it (RFC 9449 §5) and a DPoP-aware provider binds the tokens to it.
     ///
     /// ```swift
     /// do {
@@ -25,8 +26,8 @@ extension OIDCClient {
         let tokenRequest = TokenRequest.authorizationCode(code: callback.code, redirectURI: pending.redirectURI,
                                                           codeVerifier: pending.codeVerifier)
         let response = try TokenEndpoint.process(
-            try await send(try TokenEndpoint.request(tokenRequest, metadata: metadata, configuration: configuration),
-                           operation: "authorization_code exchange"))
+            try await sendTokenRequest(try TokenEndpoint.request(tokenRequest, metadata: metadata, configuration: configuration),
+                                       operation: "authorization_code exchange"))
         let receivedAt = now()
         var claims: IDTokenClaims?
         if let idToken = response.idToken {
@@ -34,7 +35,7 @@ extension OIDCClient {
         } else if pending.scope.contains("openid") && (response.scope?.contains("openid") ?? true) {
             throw ClientError(.missingIDToken, "The scope includes openid, but the token response has no id_token.")
         }
-        return TokenSet(response: response, idTokenClaims: claims, receivedAt: receivedAt)
+        return TokenSet(response: response, idTokenClaims: claims, receivedAt: receivedAt, dpopKeyThumbprint: dpopKey?.thumbprint)
     }
 
     /// Validates an id_token against the provider's JWKS (cached; fetched again at most once per

@@ -6,6 +6,9 @@ extension OIDCClient {
     /// arrives within `refreshReuseWindow` after it gets its result rather than replaying the
     /// rotated token. The rotated refresh token replaces the old one; the old one is kept when the
     /// provider returns none. A returned id_token is validated and must name the same user.
+    /// DPoP-bound tokens are refreshed with a proof of the key they are bound to (RFC 9449 §5),
+    /// so the new ones are bound to it too; a client without that key fails with
+    /// `.invalidConfiguration` before sending anything.
     ///
     /// A refresh token the provider rotated is never sent again: past the reuse window, a caller
     /// still holding it gets `.refreshTokenRotated` (a provider with reuse detection would revoke
@@ -24,6 +27,7 @@ extension OIDCClient {
         guard let refreshToken = tokens.refreshToken else {
             throw ClientError(.missingRefreshToken, "These tokens have no refresh token (was offline_access granted?).")
         }
+        _ = try dpopKey(for: tokens)   // bound tokens: this client must hold their key
         let client = self
         let flight: RefreshFlight
         do {
@@ -31,13 +35,14 @@ extension OIDCClient {
                 let metadata = try await client.metadata()
                 let request = try TokenEndpoint.request(.refresh(refreshToken, scope: scope), metadata: metadata,
                                                         configuration: client.configuration)
-                let response = try TokenEndpoint.process(try await client.send(request, operation: "refresh_token grant"))
+                let response = try TokenEndpoint.process(try await client.sendTokenRequest(request, operation: "refresh_token grant"))
                 let receivedAt = client.now()
                 let claims = try await response.idToken.asyncMap {
                     try await client.validateIDToken($0, nonce: nil, accessToken: response.accessToken,
                                                      subject: tokens.idTokenClaims?.subject)
                 }
-                return RefreshFlight(tokens: tokens.merging(refreshed: response, claims: claims, receivedAt: receivedAt), scope: scope)
+                return RefreshFlight(tokens: tokens.merging(refreshed: response, claims: claims, receivedAt: receivedAt,
+                                                            dpopKeyThumbprint: client.dpopKey?.thumbprint), scope: scope)
             }
         } catch is SingleFlightSpent {
             throw ClientError(.refreshTokenRotated,

@@ -43,6 +43,13 @@ public struct OIDCClient: Sendable {
     let refreshes: SingleFlight<String, RefreshFlight>
     /// The `jti`s of logout tokens accepted recently (see ``validateLogoutToken(_:maxAge:)``).
     let logoutTokenIDs = ReplayCache()
+    /// The key this client signs DPoP proofs with (RFC 9449), resolved from
+    /// ``ClientConfiguration/dpop`` when the client was made: `nil` when DPoP is off. Read it to
+    /// persist a generated key, then inject it next time with `.key(_:)`, so tokens bound to it
+    /// survive a restart.
+    public internal(set) var dpopKey: DPoPKey?
+    /// The latest `DPoP-Nonce` of each server this client talked to (RFC 9449 §8, §9).
+    let dpopNonces = DPoPNonces()
 
     /// A client that discovers lazily (on first use) or uses explicit endpoints.
     /// - Parameters:
@@ -60,6 +67,7 @@ public struct OIDCClient: Sendable {
         self.discoveries = SingleFlight(retention: configuration.discoveryMaxAge)
         self.jwks = JWKSCache(cooldown: configuration.jwksRefetchCooldown)
         self.refreshes = SingleFlight(retention: configuration.refreshReuseWindow, spends: RefreshFlight.rotates)
+        self.dpopKey = configuration.dpop?.resolve()
     }
 
     /// A client for `issuer`, its discovery document fetched and checked now, so a wrong issuer

@@ -54,6 +54,10 @@ public struct ClientConfiguration: Sendable {
     public var usePushedAuthorization = true
     /// When the callback's RFC 9207 `iss` parameter is checked.
     public var issuerParameter: IssuerParameterCheck = .whenPresentOrAdvertised
+    /// Whether token requests carry DPoP proofs (RFC 9449), binding the tokens to a key this
+    /// client holds: `nil` (plain Bearer tokens) unless set, e.g. `configuration.dpop = .es256`.
+    /// See ``DPoPConfiguration``.
+    public var dpop: DPoPConfiguration?
 
     public init(clientID: String, clientSecret: Secret?, redirectURI: String,
                 authentication: ClientAuthentication? = nil) {

@@ -29,6 +29,18 @@ public protocol OIDCRequestContext: RequestContext {
 public struct OIDCSessionContext: Sendable {
     /// The tokens of the login, `nil` when the browser is not logged in. Each is a `Secret`.
     public internal(set) var tokens: TokenSet?
+    /// The client to use ``tokens`` with, `nil` when not logged in: the app's, holding this
+    /// session's own DPoP key when the login uses DPoP, so a call it makes proves the key the
+    /// tokens are bound to.
+    ///
+    /// ```swift
+    /// router.get("/orders") { _, context in
+    ///     guard let client = context.oidc.client, let tokens = context.oidc.tokens else { throw HTTPError(.unauthorized) }
+    ///     let response = try await client.send(TransportRequest(method: .get, url: ordersURL), with: tokens)
+    ///     …
+    /// }
+    /// ```
+    public internal(set) var client: OIDCClient?
     /// Whether a middleware has looked the session up already for this request.
     var isResolved = false
 

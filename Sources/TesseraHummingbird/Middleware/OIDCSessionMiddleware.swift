@@ -21,8 +21,9 @@ public struct OIDCSessionMiddleware<Context: OIDCRequestContext>: RouterMiddlewa
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !context.oidc.isResolved else { return try await next(request, context) }
         var context = context
-        let (tokens, clearCookie) = await sessions.resolve(request, logger: context.logger)
+        let (tokens, client, clearCookie) = await sessions.resolve(request, logger: context.logger)
         context.oidc.tokens = tokens
+        context.oidc.client = client
         context.oidc.isResolved = true
         var response = try await next(request, context)
         if clearCookie { response.setCookie(sessions.cookie.cleared()) }

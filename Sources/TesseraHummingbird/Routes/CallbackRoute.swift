@@ -11,8 +11,9 @@ import TesseraCore
 ///    callback replayed finds nothing.
 /// 2. ``OIDCClient/validateCallback(query:pending:)`` checks `iss` and reads `code` or `error`.
 /// 3. ``OIDCClient/exchangeCode(_:pending:)`` POSTs the code with the PKCE verifier, server-side,
-///    and validates the id_token (signature, issuer, audience, expiry, nonce).
-/// 4. The tokens are stored under a new session id; the browser gets only that id.
+///    and validates the id_token (signature, issuer, audience, expiry, nonce); with DPoP, proving
+///    the login's own key, to which the tokens are then bound.
+/// 4. The tokens (and that key) are stored under a new session id; the browser gets only that id.
 ///
 /// Every failure is an HTML page with a "log in again" link (see ``LoginFailure``); the log gets
 /// its code, never the query.
@@ -48,7 +49,7 @@ struct CallbackRoute: Sendable {
         }
         let tokens: TokenSet
         do {
-            tokens = try await sessions.client.exchangeCode(callback, pending: login.authorization)
+            tokens = try await sessions.client.withDPoPKey(login.dpopKey).exchangeCode(callback, pending: login.authorization)
         } catch {
             throw LoginFailure.exchange(error)
         }
@@ -56,7 +57,7 @@ struct CallbackRoute: Sendable {
         try await sessions.remove(found)
         let lifetime = sessions.configuration.sessionLifetime.timeInterval
         let session = OIDCSession(tokens: tokens, pendingLogins: found.session.pendingLogins,
-                                  expiresAt: sessions.now.addingTimeInterval(lifetime))
+                                  expiresAt: sessions.now.addingTimeInterval(lifetime), dpopKey: login.dpopKey)
         var response = Response.redirect(to: login.returnTo, status: .seeOther)
         response.setCookie(try await sessions.create(session))
         return response

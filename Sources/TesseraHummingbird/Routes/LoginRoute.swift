@@ -5,7 +5,8 @@ import TesseraClient
 import TesseraCore
 
 /// `GET /login?return_to=/path`: sends the browser to the provider with a fresh state, nonce and
-/// PKCE challenge, keeping them server-side in the browser's session until the callback.
+/// PKCE challenge, keeping them server-side in the browser's session until the callback — and,
+/// when the client uses DPoP, a fresh DPoP key for this login alone.
 ///
 /// A browser already logged in goes straight to `return_to`. Each tab's login is kept separately
 /// (up to ``OIDCLoginConfiguration/maximumPendingLogins``), so two tabs logging in at once do not
@@ -28,14 +29,15 @@ struct LoginRoute: Sendable {
             return .redirect(to: returnTo, status: .seeOther)
         }
         let authorization: AuthorizationRequest
+        let dpopKey = sessions.newDPoPKey()
         do {
-            authorization = try await sessions.client.authorizationRequest(
+            authorization = try await sessions.client.withDPoPKey(dpopKey).authorizationRequest(
                 scope: configuration.scope, additionalParameters: configuration.additionalAuthorizationParameters)
         } catch {
             context.logger.warning("oidc login could not start", metadata: ["error.code": "\(LoginSessions.code(of: error))"])
             return LoginPages.failure(.providerUnavailable(error), loginPath: configuration.loginPath)
         }
-        let login = PendingLogin(authorization: authorization.pending, returnTo: returnTo)
+        let login = PendingLogin(authorization: authorization.pending, returnTo: returnTo, dpopKey: dpopKey)
         let expiresAt = sessions.now.addingTimeInterval(configuration.loginTimeout.timeInterval)
         var response = Response.redirect(to: authorization.url.absoluteString, status: .found)
         do {

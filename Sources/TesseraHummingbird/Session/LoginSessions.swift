@@ -37,6 +37,18 @@ struct LoginSessions: Sendable {
 
     var now: Date { configuration.now() }
 
+    /// A DPoP key for a new login when the client uses DPoP, of its key's algorithm: each login
+    /// gets its own, so one session's key leaking (a store dump, a debugger) exposes no other's.
+    func newDPoPKey() -> DPoPKey? {
+        client.dpopKey.map { DPoPKey.generate($0.algorithm) }
+    }
+
+    /// The client as `session` uses it: holding the session's own DPoP key (none for a session
+    /// without one, whose tokens are bearer tokens).
+    func client(for session: OIDCSession) -> OIDCClient {
+        client.withDPoPKey(session.dpopKey)
+    }
+
     /// The request's session, if its cookie names one that is live.
     func find(_ request: Request) async throws -> Found? {
         guard let id = cookie.id(in: request) else { return nil }
@@ -67,27 +79,29 @@ struct LoginSessions: Sendable {
     /// A refresh the provider refuses (a revoked or expired refresh token) ends the session, and
     /// the returned `clearCookie` says to forget its cookie; a provider that cannot be reached or
     /// fails (5xx) leaves the tokens as they are, to be refreshed by a later request.
-    func resolve(_ request: Request, logger: Logger) async -> (tokens: TokenSet?, clearCookie: Bool) {
-        guard cookie.id(in: request) != nil else { return (nil, false) }
+    /// The session's tokens come with the client to use them with (holding the session's DPoP key).
+    func resolve(_ request: Request, logger: Logger) async -> (tokens: TokenSet?, client: OIDCClient?, clearCookie: Bool) {
+        guard cookie.id(in: request) != nil else { return (nil, nil, false) }
         let found: Found
         do {
-            guard let live = try await find(request) else { return (nil, true) }
+            guard let live = try await find(request) else { return (nil, nil, true) }
             found = live
         } catch {
             Self.logStoreFailure(error, logger: logger)
-            return (nil, false)
+            return (nil, nil, false)
         }
-        guard let tokens = found.session.tokens else { return (nil, false) }
+        guard let tokens = found.session.tokens else { return (nil, nil, false) }
+        let client = client(for: found.session)
         let fresh: TokenSet
         do {
             fresh = try await client.validTokens(tokens)
         } catch where Self.isTransient(error) {
             logger.warning("oidc refresh deferred: provider unavailable", metadata: ["error.code": "\(Self.code(of: error))"])
-            return (tokens, false)
+            return (tokens, client, false)
         } catch {
             logger.notice("oidc session ended: refresh refused", metadata: ["error.code": "\(Self.code(of: error))"])
             try? await remove(found)
-            return (nil, true)
+            return (nil, nil, true)
         }
         if fresh != tokens {
             var updated = found
@@ -99,7 +113,7 @@ struct LoginSessions: Sendable {
                 Self.logStoreFailure(error, logger: logger)
             }
         }
-        return (fresh, false)
+        return (fresh, client, false)
     }
 
     /// The page of a route whose session store failed: 503, the failure logged by type.

@@ -1,11 +1,12 @@
 public import Foundation
 public import TesseraClient
-import TesseraCore
+public import TesseraCore
 
 /// What the app keeps server-side for one browser, behind the opaque id in its session cookie:
 /// the logins it has started and not finished, and once one finishes, its tokens.
 ///
-/// It holds real secrets — the PKCE verifier, the nonce, the refresh token — so it lives only in
+/// It holds real secrets — the PKCE verifier, the nonce, the refresh token, the DPoP private
+/// key — so it lives only in
 /// an ``OIDCSessionStore``, never in a cookie. Printing it shows none of them (each is a ``Secret``);
 /// its `Codable` form, for stores that serialise, holds them all.
 ///
@@ -22,11 +23,16 @@ public struct OIDCSession: Sendable, Codable, Equatable {
     public var pendingLogins: [PendingLogin]
     /// When the store may forget the session, whatever happens to its tokens.
     public var expiresAt: Date
+    /// The DPoP key (RFC 9449) this login's tokens are bound to, when the client uses DPoP: made
+    /// for this login alone, kept here server-side (never in the cookie), and used for its
+    /// refreshes and API calls (``OIDCSessionContext/client``).
+    public var dpopKey: DPoPKey?
 
-    public init(tokens: TokenSet? = nil, pendingLogins: [PendingLogin] = [], expiresAt: Date) {
+    public init(tokens: TokenSet? = nil, pendingLogins: [PendingLogin] = [], expiresAt: Date, dpopKey: DPoPKey? = nil) {
         self.tokens = tokens
         self.pendingLogins = pendingLogins
         self.expiresAt = expiresAt
+        self.dpopKey = dpopKey
     }
 
     /// Whether the session has outlived its lifetime at `now`.
@@ -36,6 +42,7 @@ public struct OIDCSession: Sendable, Codable, Equatable {
         case tokens
         case pendingLogins = "pending_logins"
         case expiresAt = "expires_at"
+        case dpopKey = "dpop_key"
     }
 }
 
@@ -45,15 +52,20 @@ public struct PendingLogin: Sendable, Codable, Equatable {
     public var authorization: PendingAuthorization
     /// A relative path on this site, already checked (never an absolute URL: no open redirect).
     public var returnTo: String
+    /// The DPoP key made for this login when the client uses DPoP: it proves the code exchange,
+    /// and then moves into the ``OIDCSession`` with the tokens bound to it.
+    public var dpopKey: DPoPKey?
 
-    public init(authorization: PendingAuthorization, returnTo: String) {
+    public init(authorization: PendingAuthorization, returnTo: String, dpopKey: DPoPKey? = nil) {
         self.authorization = authorization
         self.returnTo = returnTo
+        self.dpopKey = dpopKey
     }
 
     enum CodingKeys: String, CodingKey {
         case authorization
         case returnTo = "return_to"
+        case dpopKey = "dpop_key"
     }
 }
 

@@ -94,6 +94,8 @@ struct ClientMetadata: Sendable {
         registration.backchannelLogoutURI = try Self.string(members, "backchannel_logout_uri")
         registration.backchannelLogoutSessionRequired = try Self.bool(members, "backchannel_logout_session_required") ?? true
         registration.isThirdParty = true
+        // RFC 9449 §5.2: the client will always use DPoP, so a token request without a proof is refused.
+        registration.requiresDPoP = try Self.bool(members, "dpop_bound_access_tokens") ?? false
         do {
             try registration.validate(allowingHTTPRedirects: false)
         } catch {
@@ -133,6 +135,7 @@ struct ClientMetadata: Sendable {
             members["backchannel_logout_session_required"] = .bool(registration.backchannelLogoutSessionRequired)
         }
         if let scope { members["scope"] = .string(scope.description) }
+        members["dpop_bound_access_tokens"] = .bool(registration.requiresDPoP)
         return members
     }
 
@@ -145,6 +148,7 @@ struct ClientMetadata: Sendable {
         registration.backchannelLogoutURI = client.backchannelLogoutURI
         registration.backchannelLogoutSessionRequired = client.backchannelLogoutSessionRequired
         registration.isThirdParty = client.isThirdParty
+        registration.requiresDPoP = client.requiresDPoP
         self.registration = registration
         self.authMethod = authMethod
         self.scope = scope

@@ -16,6 +16,8 @@ public struct ClientRegistration: Sendable {
     public var backchannelLogoutSessionRequired: Bool = true
     /// `--third-party`: users consent before the client gets anything (see ``Client/isThirdParty``).
     public var isThirdParty: Bool = false
+    /// `--require-dpop`: every token request must carry a DPoP proof (see ``Client/requiresDPoP``).
+    public var requiresDPoP: Bool = false
 
     public init(
         name: String,
@@ -48,7 +50,8 @@ public struct ClientRegistration: Sendable {
             requiresPushedAuthorization: requiresPushedAuthorization,
             backchannelLogoutURI: backchannelLogoutURI,
             backchannelLogoutSessionRequired: backchannelLogoutSessionRequired,
-            isThirdParty: isThirdParty
+            isThirdParty: isThirdParty,
+            requiresDPoP: requiresDPoP
         )
     }
 

@@ -12,9 +12,13 @@ public struct ClientUpdate: Sendable, Equatable {
     /// RFC 9126 §5 (`require_pushed_authorization_requests` per client): whether /authorize
     /// accepts this client's requests only by `request_uri` from the PAR endpoint.
     public var requiresPushedAuthorization: Bool?
+    /// RFC 9449 §5.2 (`dpop_bound_access_tokens` per client): whether every token request of
+    /// this client must carry a DPoP proof.
+    public var requiresDPoP: Bool?
 
-    public init(backchannelLogout: BackchannelLogout? = nil, requiresPushedAuthorization: Bool? = nil) {
+    public init(backchannelLogout: BackchannelLogout? = nil, requiresPushedAuthorization: Bool? = nil, requiresDPoP: Bool? = nil) {
         self.backchannelLogout = backchannelLogout
         self.requiresPushedAuthorization = requiresPushedAuthorization
+        self.requiresDPoP = requiresDPoP
     }
 }

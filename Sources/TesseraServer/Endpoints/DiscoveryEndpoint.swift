@@ -42,6 +42,7 @@ struct DiscoveryEndpoint: Sendable {
         )
         metadata.backchannelLogoutSupported = true
         metadata.backchannelLogoutSessionSupported = true
+        metadata.dpopSigningAlgValuesSupported = configuration.dpop.proofPolicy.algorithmNames
         if configuration.registration.mode != .off {
             metadata.registrationEndpoint = configuration.url(RegistrationEndpoint.path)
         }

@@ -31,12 +31,21 @@ struct IntrospectEndpoint: Sendable {
         var aud: String?
         var iss: String?
         var tokenType: String?
+        /// RFC 9449 §6.2 (RFC 7800 §3.1): the key a DPoP-bound token is bound to, so a resource
+        /// server that introspects can check the proof's key.
+        var cnf: Confirmation?
+
+        struct Confirmation: Encodable {
+            /// The RFC 7638 thumbprint of the key.
+            var jkt: String
+        }
 
         enum CodingKeys: String, CodingKey {
             case active, scope
             case clientID = "client_id"
             case sub, exp, iat, aud, iss
             case tokenType = "token_type"
+            case cnf
         }
 
         static let inactive = Introspection(active: false)
@@ -83,7 +92,9 @@ struct IntrospectEndpoint: Sendable {
         return Introspection(
             active: true, scope: record.scope.description, clientID: record.grant.clientID,
             sub: record.grant.userID ?? record.grant.clientID, exp: record.expiresAt, iat: record.createdAt,
-            aud: record.audience ?? record.grant.clientID, iss: configuration.issuer, tokenType: "Bearer")
+            aud: record.audience ?? record.grant.clientID, iss: configuration.issuer,
+            // RFC 9449 §6.2: a bound token is a DPoP token, and says which key it is bound to.
+            tokenType: record.dpopThumbprint == nil ? "Bearer" : "DPoP", cnf: record.dpopThumbprint.map { Introspection.Confirmation(jkt: $0) })
     }
 
     private func refreshIntrospection(_ presented: Secret, caller: Client) async throws -> Introspection? {

@@ -32,6 +32,7 @@ struct TokenEndpoint: Sendable {
             triedBasic = request.headers[.authorization] != nil
             // RFC 9449 §5: nil without a DPoP header; a bad, replayed or nonce-less proof throws.
             let proof = try await dpop.proof(in: request, method: .post, url: url)
+            try client.requireDPoPProof(proof)
             let tokenRequest = try TokenRequest(parameters)
             guard let handler = grants[tokenRequest.grantType] else {
                 throw OAuthError(.unsupportedGrantType, "The grant type '\(tokenRequest.grantType.rawValue.prefix(64))' is not supported.")

@@ -16,10 +16,16 @@ extension OAuthError {
 
     /// The `WWW-Authenticate: Bearer` challenge of RFC 6750 §3 for this error.
     var bearerChallenge: String {
-        var challenge = #"Bearer realm="tessera", error="\#(code.rawValue)""#
+        #"Bearer realm="tessera", "# + challengeParameters
+    }
+
+    /// `error="…"` and, when there is one, `error_description="…"` (its quotes made apostrophes,
+    /// so the quoted string stays one): the parameters every scheme's error challenge carries.
+    var challengeParameters: String {
+        var parameters = #"error="\#(code.rawValue)""#
         if let description {
-            challenge += #", error_description="\#(description.replacingOccurrences(of: "\"", with: "'"))""#
+            parameters += #", error_description="\#(description.replacingOccurrences(of: "\"", with: "'"))""#
         }
-        return challenge
+        return parameters
     }
 }

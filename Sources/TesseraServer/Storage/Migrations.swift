@@ -294,6 +294,11 @@ enum Migrations {
             // with a proof of that key.
             "ALTER TABLE grants ADD COLUMN dpop_jkt TEXT",
         ]),
+        Step(version: 22, statements: [
+            // RFC 9449 §5.2: `tessera clients add --require-dpop`, or `dpop_bound_access_tokens`
+            // at registration: the client's token requests must carry a DPoP proof.
+            "ALTER TABLE clients ADD COLUMN require_dpop INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns

@@ -16,6 +16,9 @@ extension SQLStore {
         if let required = update.requiresPushedAuthorization {
             assignments.append("require_pushed_authorization = \(bind: required ? 1 : 0)")
         }
+        if let required = update.requiresDPoP {
+            assignments.append("require_dpop = \(bind: required ? 1 : 0)")
+        }
         let set = assignments.joined(separator: ", ")
         // Marked changed however the transaction ends: a cached record must never outlive a write.
         defer { clientChanges.changed() }

@@ -7,7 +7,8 @@ extension SQLStore: ClientStore {
         try await engine.read { database in
             try await database.raw("""
                 SELECT id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg,
-                       require_pushed_authorization, backchannel_logout_uri, backchannel_logout_session_required, third_party
+                       require_pushed_authorization, backchannel_logout_uri, backchannel_logout_session_required, third_party,
+                       require_dpop
                 FROM clients WHERE id = \(bind: id)
                 """).first().map(Client.init(row:))
         }
@@ -29,12 +30,12 @@ extension SQLStore: ClientStore {
         try await database.raw("""
             INSERT INTO clients (id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg, created_at,
                                  require_pushed_authorization,
-                                 backchannel_logout_uri, backchannel_logout_session_required, third_party)
+                                 backchannel_logout_uri, backchannel_logout_session_required, third_party, require_dpop)
             VALUES (\(bind: client.id), \(bind: client.name), \(bind: client.secretHash?.hex), \(bind: String(decoding: redirectURIs, as: UTF8.self)),
                     \(bind: String(decoding: postLogoutURIs, as: UTF8.self)), \(bind: grantTypes), \(bind: client.idTokenAlgorithm), \(bind: now),
                     \(bind: client.requiresPushedAuthorization ? 1 : 0),
                     \(bind: client.backchannelLogoutURI), \(bind: client.backchannelLogoutSessionRequired ? 1 : 0),
-                    \(bind: client.isThirdParty ? 1 : 0))
+                    \(bind: client.isThirdParty ? 1 : 0), \(bind: client.requiresDPoP ? 1 : 0))
             """).run()
     }
 }
@@ -53,7 +54,8 @@ extension Client {
             requiresPushedAuthorization: try row.value("require_pushed_authorization", as: Int.self) != 0,
             backchannelLogoutURI: try row.optional("backchannel_logout_uri"),
             backchannelLogoutSessionRequired: try row.value("backchannel_logout_session_required", as: Int.self) != 0,
-            isThirdParty: try row.value("third_party", as: Int.self) != 0
+            isThirdParty: try row.value("third_party", as: Int.self) != 0,
+            requiresDPoP: try row.value("require_dpop", as: Int.self) != 0
         )
     }
 }

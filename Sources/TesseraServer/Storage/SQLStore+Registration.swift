@@ -77,6 +77,7 @@ extension SQLStore: RegistrationStore {
                                    id_token_alg = \(bind: client.idTokenAlgorithm),
                                    backchannel_logout_uri = \(bind: client.backchannelLogoutURI),
                                    backchannel_logout_session_required = \(bind: client.backchannelLogoutSessionRequired ? 1 : 0),
+                                   require_dpop = \(bind: client.requiresDPoP ? 1 : 0),
                                    token_endpoint_auth_method = \(bind: details.authMethod),
                                    registered_scope = \(bind: details.scope?.description),
                                    registration_token_hash = \(bind: details.registrationTokenHash.hex)

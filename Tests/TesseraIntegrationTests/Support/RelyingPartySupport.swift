@@ -6,6 +6,7 @@ import Testing
 import TesseraClient
 import TesseraCore
 import TesseraHummingbird
+import TesseraServer
 
 /// A Hummingbird app built on TesseraHummingbird, in-process on its own loopback port, logging in
 /// through a ``TestServer``: `/` is public, `/dashboard` requires a login.
@@ -29,23 +30,29 @@ struct TestRelyingParty: Sendable {
 
     /// Runs `body` against a fresh app whose client is registered at a fresh ``TestServer``
     /// (``server``), stopping both afterwards.
-    static func with<Result>(_ body: (TestRelyingParty) async throws -> Result) async throws -> Result {
-        try await TestServer.with(.sqlite) { server in
-            try await using(try await start(server), stop: { await $0.stop() }, body)
+    /// - Parameters:
+    ///   - configureProvider: changes the provider's configuration (DPoP nonces, …).
+    ///   - configureClient: changes the app's client configuration (`dpop`, …).
+    static func with<Result>(configureProvider: (inout ProviderConfiguration) -> Void = { _ in },
+                             configureClient: (inout ClientConfiguration) -> Void = { _ in },
+                             _ body: (TestRelyingParty) async throws -> Result) async throws -> Result {
+        try await TestServer.with(.sqlite, configure: configureProvider) { server in
+            try await using(try await start(server, configureClient: configureClient), stop: { await $0.stop() }, body)
         }
     }
 
-    static func start(_ server: TestServer) async throws -> TestRelyingParty {
+    static func start(_ server: TestServer, configureClient: (inout ClientConfiguration) -> Void = { _ in }) async throws -> TestRelyingParty {
         try await server.addUser()
-        return try await RunningApplication.onFreePort { port in try await start(server, port: port) }
+        return try await RunningApplication.onFreePort { port in try await start(server, port: port, configureClient: configureClient) }
     }
 
-    private static func start(_ server: TestServer, port: Int) async throws -> TestRelyingParty {
+    private static func start(_ server: TestServer, port: Int, configureClient: (inout ClientConfiguration) -> Void) async throws -> TestRelyingParty {
         let baseURL = "http://127.0.0.1:\(port)"
         let client = try await server.addClient(redirectURIs: [baseURL + "/callback"], postLogoutRedirectURIs: [baseURL + "/"])
         let transport = CountingTransport()
         var configuration = ClientConfiguration(clientID: client.id, clientSecret: client.secret, redirectURI: baseURL + "/callback")
         configuration.scope = "openid profile email offline_access"
+        configureClient(&configuration)
         let clock = server.clock
         let oidc = OIDCClient(provider: .discovery(issuer: server.baseURL), configuration: configuration, transport: transport,
                               now: { Date(timeIntervalSince1970: TimeInterval(clock.wallClock.now())) })
@@ -63,6 +70,11 @@ struct TestRelyingParty: Sendable {
             let claims = context.oidc.claims
             let expires = Int(context.oidc.tokens?.expiresAt?.timeIntervalSince1970 ?? 0)
             return "dashboard of \(claims?.email ?? "?") (sub \(claims?.subject ?? "?")), access token expires at \(expires)"
+        }
+        // The session's tokens used by the session's client: its DPoP key, when it has one.
+        router.group("/me").add(middleware: login.requireLogin).get { _, context in
+            guard let client = context.oidc.client, let tokens = context.oidc.tokens else { throw HTTPError(.unauthorized) }
+            return "userinfo of \(try await client.userInfo(for: tokens).email ?? "?")"
         }
 
         var logger = Logger(label: "tessera.rp.test")

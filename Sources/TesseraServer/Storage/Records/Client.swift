@@ -24,6 +24,10 @@ public struct Client: Sendable, Equatable {
     /// by the provider's owner: users see a consent page before it gets anything. First-party
     /// clients (the default, as Auth0's) do not.
     public var isThirdParty: Bool = false
+    /// Whether its token requests must carry a DPoP proof (RFC 9449 §5.2, `--require-dpop`, or
+    /// `dpop_bound_access_tokens` when it registered itself): its tokens are then always
+    /// sender-constrained, never plain bearer tokens a thief could replay.
+    public var requiresDPoP: Bool = false
 
     public init(
         id: String,
@@ -36,7 +40,8 @@ public struct Client: Sendable, Equatable {
         requiresPushedAuthorization: Bool = false,
         backchannelLogoutURI: String? = nil,
         backchannelLogoutSessionRequired: Bool = true,
-        isThirdParty: Bool = false
+        isThirdParty: Bool = false,
+        requiresDPoP: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -49,6 +54,7 @@ public struct Client: Sendable, Equatable {
         self.backchannelLogoutURI = backchannelLogoutURI
         self.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired
         self.isThirdParty = isThirdParty
+        self.requiresDPoP = requiresDPoP
     }
 
     /// A public client cannot keep a secret, so it authenticates with `none` and must use PKCE.
