@@ -51,4 +51,16 @@ struct ClientMetadataTests {
         registration.redirectURIs = ["https://user:pass@app.example/cb"]
         #expect(throws: RegistrationError.self) { try registration.validate(allowingHTTPRedirects: true) }
     }
+
+    @Test("RFC 9449 §5.2: dpop_bound_access_tokens makes the client require DPoP; it defaults to false, is always echoed, and must be a boolean")
+    func dpopBoundAccessTokens() throws {
+        let plain = try Self.parse(#"{"redirect_uris":["https://app.example/cb"]}"#)
+        #expect(!plain.registration.requiresDPoP)
+        #expect(plain.members["dpop_bound_access_tokens"] == .bool(false))
+        let bound = try Self.parse(#"{"redirect_uris":["https://app.example/cb"],"dpop_bound_access_tokens":true}"#)
+        #expect(bound.registration.requiresDPoP)
+        #expect(bound.members["dpop_bound_access_tokens"] == .bool(true))
+        #expect(bound.registration.client(id: "c", secretHash: nil).requiresDPoP)
+        #expect(throws: OAuthError.self) { try Self.parse(#"{"redirect_uris":["https://app.example/cb"],"dpop_bound_access_tokens":"true"}"#) }
+    }
 }

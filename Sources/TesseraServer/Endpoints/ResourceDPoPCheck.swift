@@ -43,7 +43,4 @@ struct ResourceDPoPCheck: Sendable {
             }
         }
     }
-
-    /// The `DPoP-Nonce` to send with an answer to a DPoP request, when nonces are on.
-    var nonce: String? { proofs.currentNonce() }
 }

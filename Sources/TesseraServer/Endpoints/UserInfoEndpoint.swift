@@ -21,7 +21,13 @@ struct UserInfoEndpoint: Sendable {
     let maxBodyBytes: Int
     let dpop: ResourceDPoPCheck
 
+    /// With server nonces on, every answer carries the current `DPoP-Nonce` (RFC 9449 §9), as the
+    /// token endpoint's do.
     func respond(to request: Request, context: some RequestContext) async -> Response {
+        dpop.proofs.withNonce(await answer(request, context: context))
+    }
+
+    private func answer(_ request: Request, context: some RequestContext) async -> Response {
         var scheme = PresentedAccessToken.Scheme.bearer
         do {
             guard let presented = try await PresentedAccessToken.find(in: request, limit: maxBodyBytes) else {
@@ -42,7 +48,7 @@ struct UserInfoEndpoint: Sendable {
                 throw OAuthError(.invalidToken, "The access token does not belong to a user.")
             }
             let claims = UserClaims(user: user, scope: record.scope, requested: (record.grant.claims?.userinfo ?? [:]).keys)
-            return .json(bytes: try claims.jsonBytes, noStore: true).withDPoPNonce(scheme == .dpop ? dpop.nonce : nil)
+            return .json(bytes: try claims.jsonBytes, noStore: true)
         } catch let error as OAuthError {
             return refusal(error, scheme: scheme)
         } catch {
@@ -61,7 +67,7 @@ struct UserInfoEndpoint: Sendable {
         case .dpop:
             var error = error
             if error.code == .invalidDPoPProof || error.code == .useDPoPNonce { error.status = 401 }
-            return error.response(challenge: error.dpopChallenge(algorithms: dpop.algorithms)).withDPoPNonce(dpop.nonce)
+            return error.response(challenge: error.dpopChallenge(algorithms: dpop.algorithms))
         }
     }
 }
