@@ -43,7 +43,8 @@ public enum DPoPTargetURI {
         var input = Array(path.utf8)[...]
         while let byte = input.popFirst() {
             guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
-            guard input.count >= 2, let high = hexValue(input.removeFirst()), let low = hexValue(input.removeFirst()) else {
+            guard input.count >= 2, let high = FormURLEncoding.hexValue(input.removeFirst()),
+                  let low = FormURLEncoding.hexValue(input.removeFirst()) else {
                 return nil
             }
             let decoded = high << 4 | low
@@ -71,15 +72,6 @@ public enum DPoPTargetURI {
     private static func format(_ byte: UInt8) -> String {
         let digits = Array("0123456789ABCDEF")
         return "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 15)])
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~".
