@@ -107,8 +107,8 @@ struct DPoPProtectedAPITests {
             let replayed = try await bound.get(proof)
             #expect(replayed.status == 401)
             #expect(replayed.headers["WWW-Authenticate"] == [
-                #"DPoP error="invalid_dpop_proof", error_description="The DPoP proof was used before; sign a new proof for each request "#
-                    + #"(RFC 9449 section 11.1).", \#(Self.algs), resource_metadata="\#(Self.metadataURL)""#,
+                #"DPoP error="invalid_dpop_proof", error_description="This DPoP proof was used before: sign a new proof, with a new jti, "#
+                    + #"for every request.", \#(Self.algs), resource_metadata="\#(Self.metadataURL)""#,
             ])
             #expect(Self.error(replayed) == "invalid_dpop_proof")
         }

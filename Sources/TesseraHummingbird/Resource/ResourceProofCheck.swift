@@ -4,13 +4,13 @@ import Logging
 import TesseraCore
 
 /// The resource server's check of one request's DPoP proof (RFC 9449 §7.1, with §4.3's steps):
-/// the pure checks of ``DPoPProofValidator`` against this request's method and public URL, the
-/// token's `ath` and `cnf.jkt`, then the replay guard. Built once per middleware.
+/// the shared ``DPoPProofVerifier`` against this request's method and public URL, the token's
+/// `ath` and `cnf.jkt`, its refusals turned into challenges. Built once per middleware.
 struct ResourceProofCheck: Sendable {
     /// Where clients reach the API, without a trailing `/`: `htu` is this plus the request's path.
     let baseURL: String
     let settings: DPoPVerification
-    let policy: DPoPProofPolicy
+    let verifier: DPoPProofVerifier
     /// The `algs` of the challenges, in the metadata's order.
     let algorithmNames: [String]
 
@@ -23,7 +23,7 @@ struct ResourceProofCheck: Sendable {
         self.settings = settings
         var policy = settings.proofPolicy
         policy.algorithms = Set(supported)
-        self.policy = policy
+        self.verifier = DPoPProofVerifier(policy: policy, nonces: settings.nonces, replayGuard: settings.replayGuard)
         self.algorithmNames = supported.map(\.rawValue)
     }
 
@@ -39,43 +39,26 @@ struct ResourceProofCheck: Sendable {
         return proof
     }
 
-    /// Every check of the proof, then the nonce when the API requires one, the replay guard last:
-    /// it records only proofs that passed every other check, so a flood of junk cannot fill it.
+    /// Every check of the proof (``DPoPProofVerifier``): a client's fault is a challenge, a replay
+    /// guard that cannot answer is 503 — the client is not at fault.
     func verify(_ proof: String, method: HTTPRequest.Method, path: String, accessToken: Secret, boundTo thumbprint: String,
                 resourceMetadata: String?, logger: Logger) async throws(BearerRefusal) {
         let now = settings.now()
-        let checked: DPoPProof
         do {
-            checked = try DPoPProofValidator.validate(proof, method: method.rawValue, url: baseURL + path, accessToken: accessToken,
-                                                      boundTo: thumbprint, now: now, policy: policy)
-        } catch {
-            throw refusal(error.description ?? "The DPoP proof is not valid.", resourceMetadata: resourceMetadata, logger: logger)
-        }
-        if let nonces = settings.nonces, !(checked.nonce.map { nonces.accepts($0, at: now) } ?? false) {
-            let description = checked.nonce == nil
-                ? "This API requires a nonce in DPoP proofs: sign the one in the DPoP-Nonce header (RFC 9449 section 9)."
-                : "The DPoP proof's nonce is not current: sign the one in the DPoP-Nonce header (RFC 9449 section 9)."
+            _ = try await verifier.verify(proof, method: method.rawValue, url: baseURL + path, accessToken: accessToken,
+                                          boundTo: thumbprint, now: now)
+        } catch let error as OAuthError {
+            let description = error.description ?? "The DPoP proof is not valid."
+            guard error.code == .useDPoPNonce, let nonces = settings.nonces else {
+                throw refusal(description, resourceMetadata: resourceMetadata, logger: logger)
+            }
             logger.debug("DPoP proof refused", metadata: ["error.description": "\(description)"])
             throw .useDPoPNonce(nonces.current(at: now), description: description, resourceMetadata: resourceMetadata,
                                 dpopAlgorithms: algorithmNames)
-        }
-        let firstUse: Bool
-        do {
-            firstUse = try await settings.replayGuard.firstUse(of: checked, keptUntil: keptUntil(checked))
         } catch {
             logger.warning("DPoP proof could not be checked: replay guard unavailable", metadata: ["error.type": "\(type(of: error))"])
             throw BearerRefusal.authorizationServerUnavailable
         }
-        guard firstUse else {
-            throw refusal("The DPoP proof was used before; sign a new proof for each request (RFC 9449 section 11.1).",
-                          resourceMetadata: resourceMetadata, logger: logger)
-        }
-    }
-
-    /// Until the proof's `iat` leaves the accepted window: after that it is refused as stale.
-    private func keptUntil(_ proof: DPoPProof) -> Date {
-        let lifetime = policy.replayRecordLifetime.components
-        return proof.issuedAt.addingTimeInterval(TimeInterval(lifetime.seconds) + TimeInterval(lifetime.attoseconds) / 1e18)
     }
 
     private func refusal(_ description: String, resourceMetadata: String?, logger: Logger) -> BearerRefusal {

@@ -4,20 +4,20 @@ public import HTTPTypes
 public import Hummingbird
 public import TesseraCore
 
-/// The provider's DPoP check for one request (RFC 9449 §4.3), used by the token endpoint and
-/// /userinfo: the stateless checks of ``DPoPProofValidator``, then the server nonce, then the
-/// replay record — in that order, so a proof refused for its nonce is not recorded and its retry
-/// (a new proof anyway) is not mistaken for a replay.
+/// The provider's DPoP check for one request (RFC 9449 §4.3), used by the token endpoint, PAR and
+/// /userinfo: the request's one `DPoP` header, checked by the shared ``DPoPProofVerifier`` on the
+/// provider's clock, with the provider's nonces and its database replay records.
 public struct DPoPProofCheck: Sendable {
     let settings: DPoPSettings
     let nonces: DPoPNonceSource
-    let replayGuard: any DPoPReplayGuard
+    let verifier: DPoPProofVerifier
     let clock: WallClock
 
     init(settings: DPoPSettings, nonceKey: SymmetricKey, replayGuard: any DPoPReplayGuard, clock: WallClock) {
         self.settings = settings
         self.nonces = DPoPNonceSource(key: nonceKey, period: settings.nonceLifetime)
-        self.replayGuard = replayGuard
+        self.verifier = DPoPProofVerifier(policy: settings.proofPolicy, nonces: settings.requireNonce ? nonces : nil,
+                                          replayGuard: replayGuard)
         self.clock = clock
     }
 
@@ -37,22 +37,8 @@ public struct DPoPProofCheck: Sendable {
         guard values.count == 1 else {
             throw OAuthError(.invalidDPoPProof, "Send exactly one DPoP header (RFC 9449 §4.3).")
         }
-        let now = Date(timeIntervalSince1970: TimeInterval(clock.now()))
-        let proof = try DPoPProofValidator.validate(value, method: method.rawValue, url: url, accessToken: accessToken,
-                                                    boundTo: thumbprint, now: now, policy: settings.proofPolicy)
-        if settings.requireNonce {
-            guard let nonce = proof.nonce else {
-                throw OAuthError(.useDPoPNonce, "This server requires a nonce in DPoP proofs: use the one in the DPoP-Nonce header.")
-            }
-            guard nonces.accepts(nonce, at: now) else {
-                throw OAuthError(.useDPoPNonce, "The DPoP proof's nonce is not current: use the one in the DPoP-Nonce header.")
-            }
-        }
-        let keptUntil = proof.issuedAt.addingTimeInterval(TimeInterval(settings.proofPolicy.replayRecordLifetime.components.seconds))
-        guard try await replayGuard.firstUse(of: proof, keptUntil: keptUntil) else {
-            throw OAuthError(.invalidDPoPProof, "This DPoP proof was already used: make a new proof, with a new jti, for every request.")
-        }
-        return proof
+        return try await verifier.verify(value, method: method.rawValue, url: url, accessToken: accessToken, boundTo: thumbprint,
+                                         now: Date(timeIntervalSince1970: TimeInterval(clock.now())))
     }
 
     /// The nonce to send in a `DPoP-Nonce` header, when nonces are required.
