@@ -80,6 +80,11 @@ struct DPoPUserInfoTests {
             inHeader.expectInvalidToken()
             #expect(inHeader.json["email"] == nil)
             #expect(inHeader.headers["WWW-Authenticate"].contains(#"DPoP algs="ES256 EdDSA RS256""#), "\(inHeader.headers)")
+            // RFC 6750 §3: the description (which cites "RFC 9449 §7.1") reaches the header in
+            // printable ASCII only.
+            let challenges = inHeader.headers["WWW-Authenticate"]
+            #expect(challenges.contains { $0.contains("error_description=") }, "\(challenges)")
+            #expect(challenges.allSatisfy { $0.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) } }, "\(challenges)")
 
             let form = formBody([("access_token", token)])
             let inBody = try await send(.POST, server.url("/userinfo"), headers: [form.header], body: form.body)

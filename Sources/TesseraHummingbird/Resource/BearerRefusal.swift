@@ -133,7 +133,7 @@ public struct BearerRefusal: HTTPResponseError, Sendable, Equatable {
     }
 
     private static func challenge(_ scheme: AuthenticationScheme, _ parameters: [(String, String)]) -> String {
-        let list = parameters.map { "\($0.0)=\(quoted($0.1))" }.joined(separator: ", ")
+        let list = parameters.map { "\($0.0)=\(ChallengeParameter.quoted($0.1))" }.joined(separator: ", ")
         return list.isEmpty ? scheme.name : scheme.name + " " + list
     }
 
@@ -153,20 +153,5 @@ public struct BearerRefusal: HTTPResponseError, Sendable, Equatable {
             case error
             case errorDescription = "error_description"
         }
-    }
-
-    /// A quoted-string of the characters RFC 6750 §3 allows in these values (%x20-21 / %x23-5B /
-    /// %x5D-7E): a `"` becomes `'`, anything else outside them (a backslash, a line break, a
-    /// control or non-ASCII character) a space.
-    static func quoted(_ value: String) -> String {
-        var quoted = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar.value {
-            case 0x22: quoted += "'"
-            case 0x20...0x21, 0x23...0x5B, 0x5D...0x7E: quoted.unicodeScalars.append(scalar)
-            default: quoted += " "
-            }
-        }
-        return quoted + "\""
     }
 }

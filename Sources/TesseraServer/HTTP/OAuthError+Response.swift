@@ -19,12 +19,12 @@ extension OAuthError {
         #"Bearer realm="tessera", "# + challengeParameters
     }
 
-    /// `error="…"` and, when there is one, `error_description="…"` (its quotes made apostrophes,
-    /// so the quoted string stays one): the parameters every scheme's error challenge carries.
+    /// `error="…"` and, when there is one, `error_description="…"` in the characters RFC 6750 §3
+    /// allows (``ChallengeParameter``): the parameters every scheme's error challenge carries.
     var challengeParameters: String {
         var parameters = #"error="\#(code.rawValue)""#
         if let description {
-            parameters += #", error_description="\#(description.replacingOccurrences(of: "\"", with: "'"))""#
+            parameters += ", error_description=" + ChallengeParameter.quoted(description)
         }
         return parameters
     }
