@@ -3,7 +3,7 @@ public import TesseraCore
 /// The API operations behind `tessera apis list|update|remove` and the management API's
 /// `/api/v2/resource-servers`. Every check runs before anything is written.
 extension Administration {
-    /// Registered APIs in the order they were added, a page at a time.
+    /// Registered APIs oldest first, a page at a time.
     public func apis(_ request: PageRequest) async throws -> ResultPage<API> {
         try await store.apis(request)
     }

@@ -3,7 +3,7 @@ public import TesseraCore
 /// The client operations behind `tessera clients list|show|update|remove|rotate-secret` and the
 /// management API's `/api/v2/clients`. Every check runs before anything is written.
 extension Administration {
-    /// Registered clients in the order they were added, a page at a time.
+    /// Registered clients oldest first, a page at a time.
     public func clients(_ request: PageRequest) async throws -> ResultPage<Client> {
         try await store.clients(request)
     }

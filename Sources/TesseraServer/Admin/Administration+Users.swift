@@ -6,7 +6,7 @@ extension Administration {
     /// The shortest password `users add` and a password change accept.
     public static let minimumPasswordLength = 8
 
-    /// Users in the order they were added, a page at a time; with `email`, only the user with that
+    /// Users oldest first, a page at a time; with `email`, only the user with that
     /// address (compared as stored: trimmed and lowercased).
     public func users(_ request: PageRequest, email: String? = nil) async throws -> ResultPage<User> {
         try await store.users(request, email: email)

@@ -14,7 +14,7 @@ enum ClientSecretReplacement: Sendable, Equatable {
 /// marks the client cache stale however it ends (on PostgreSQL migration 15's trigger tells every
 /// other node), so no node serves a record a change has replaced.
 extension SQLStore {
-    /// Clients in the order they were added.
+    /// Clients oldest first (by the second they were added, then by id).
     func clients(_ request: PageRequest) async throws -> ResultPage<Client> {
         try await page(request, select: "SELECT \(unsafeRaw: clientColumns) FROM clients ORDER BY created_at, id",
                        count: "SELECT COUNT(*) AS total FROM clients", Client.init(row:))

@@ -3,7 +3,7 @@ import TesseraCore
 
 /// The reads and writes behind ``Administration``'s user operations, each write one transaction.
 extension SQLStore {
-    /// Users in the order they were added; with `email`, only the user with that address (normalized).
+    /// Users oldest first (by the second they were added, then by id); with `email`, only the user with that address (normalized).
     func users(_ request: PageRequest, email: String? = nil) async throws -> ResultPage<User> {
         let filter: SQLQueryString = email.map { " WHERE email = \(bind: User.normalizedEmail($0))" } ?? ""
         return try await page(request, select: "SELECT \(unsafeRaw: userColumns) FROM users" + filter + " ORDER BY created_at, id",
