@@ -56,11 +56,13 @@ extension SQLStore {
     /// Deletes the client and, by the schema's cascades, everything it holds: its grants with
     /// their refresh and access tokens, client grants, consents, pushed requests and queued logout
     /// tokens. Its tokens stop working at once (introspection answers inactive; a JWT access token
-    /// a resource server checks offline lives out its few minutes). False when there was none.
-    func deleteClient(id clientID: String) async throws -> Bool {
+    /// a resource server checks offline lives out its few minutes). Returns the client as it was,
+    /// or nil when there was none.
+    func deleteClient(id clientID: String) async throws -> Client? {
         defer { clientChanges.changed() }
         return try await engine.transaction { database in
-            try await database.raw("DELETE FROM clients WHERE id = \(bind: clientID) RETURNING id").first() != nil
+            try await database.raw("DELETE FROM clients WHERE id = \(bind: clientID) RETURNING \(unsafeRaw: clientColumns)")
+                .first().map(Client.init(row:))
         }
     }
 
