@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TesseraCore
+import TesseraServer
 
 /// The administration subcommands, run as the real `tessera` binary on a scratch database: each
 /// round trip through the shared administration layer, and each refusal as the command line's
@@ -63,6 +64,13 @@ struct AdminCommandTests {
             try await Self.refuse(["clients", "remove", web.id], database)
             try await Self.refuse(["clients", "rotate-secret", web.id], database)
             try await Self.refuse(["clients", "rotate-secret", spa.id], database)
+
+            let store = try await SQLStore.open(try DatabaseURL(parsing: database))
+            let events = try await using(store, stop: { await $0.shutdown() }) {
+                try await $0.auditEvents(matching: AuditEventQuery(types: [.clientSecretRotated, .clientDeleted]))
+            }
+            #expect(events.map(\.type) == [.clientDeleted, .clientSecretRotated], "the refusals recorded nothing")
+            #expect(events.allSatisfy { $0.actor == .commandLine && $0.clientID == web.id }, "the command line is the actor")
         }
     }
 
