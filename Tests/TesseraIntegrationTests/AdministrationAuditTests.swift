@@ -29,6 +29,7 @@ struct AdministrationAuditTests {
             let client = registered.client.id
             server.ledger.record(registered.secret)
             _ = try await administration.updateClient(clientID: client, ClientUpdate(name: "Orders", requiresDPoP: true))
+            #expect(try await administration.updateClient(clientID: client, ClientUpdate()).name == "Orders", "an empty update changes nothing")
             server.ledger.record(try await administration.rotateClientSecret(id: client))
             server.ledger.record(Secret(TestServer.password))
             let user = try await administration.addUser(email: "alice@example.com", password: Secret(TestServer.password),
@@ -50,7 +51,7 @@ struct AdministrationAuditTests {
             try await administration.removeUser(id: user.id)
             try await administration.removeClient(id: client)
 
-            // Refused: nothing is written, so nothing is recorded.
+            // Refused: nothing is written, so nothing is recorded (nor for the empty update above).
             let unknown = [
                 { _ = try await administration.updateClient(clientID: "nope", ClientUpdate(name: "X")) },
                 { try await administration.removeClient(id: "nope") },

@@ -18,8 +18,10 @@ extension Administration {
     /// the rules of `tessera clients add`; returns the client as changed.
     /// - Throws: ``RegistrationError`` for a change that breaks a rule (nothing is written then),
     ///   or ``RegistrationError/notFound(_:)`` for a client that does not exist.
+    /// An empty update changes nothing and records nothing: it only answers the client.
     @discardableResult
     public func updateClient(clientID: String, _ update: ClientUpdate) async throws -> Client {
+        guard update != ClientUpdate() else { return try await client(id: clientID) }
         guard let (_, after) = try await store.updateClient(id: clientID, { client in try update.applied(to: client) }) else {
             throw Self.noClient(clientID)
         }

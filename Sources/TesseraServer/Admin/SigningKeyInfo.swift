@@ -1,14 +1,8 @@
 /// What `tessera keys list` and the management API's `/keys/signing` show of a signing key: the
 /// public facts only — never key material, sealed or not.
 public struct SigningKeyInfo: Sendable, Equatable {
-    public enum State: String, Sendable {
-        /// Published ahead in the JWKS; signs after the next rotation.
-        case next
-        /// Signs now.
-        case current
-        /// Published until the tokens it signed have expired.
-        case retired
-    }
+    /// Next (published ahead), current (signs now) or retired (published until its tokens expire).
+    public typealias State = SigningKeyRecord.State
 
     public var kid: String
     /// RS256, ES256 or EdDSA.
@@ -24,7 +18,7 @@ public struct SigningKeyInfo: Sendable, Equatable {
     init(_ record: SigningKeyRecord) {
         kid = record.kid
         algorithm = record.algorithm
-        state = State(rawValue: record.state.rawValue) ?? .retired
+        state = record.state
         createdAt = record.createdAt
         activatedAt = record.activatedAt
         retiredAt = record.retiredAt
