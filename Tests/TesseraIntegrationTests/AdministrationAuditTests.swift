@@ -88,6 +88,8 @@ struct AdministrationAuditTests {
             #expect(event(.signingKeysRotated)?.details == ["alg": .string("ES256"), "kid": kid.map(JSONValue.string) ?? .null])
             #expect(event(.userDeleted)?.userID == user.id)
             #expect(event(.clientDeleted)?.clientID == client)
+            #expect(event(.clientDeleted)?.details == ["client_name": .string("Orders"), "client_grants": .array([])],
+                    "its grant went with the API before")
 
             let lines = events.map(\.jsonLine).joined(separator: "\n")
             for secret in server.ledger.all {

@@ -101,7 +101,10 @@ struct AdministrationClientTests {
             #expect(try await Self.count("grants", clientID: client.id, in: server) == 1)
             #expect(try await Self.count("consents", clientID: client.id, in: server) == 1)
 
+            let grant = try await administration.clientGrant(clientID: client.id, apiIdentifier: Self.orders)
             try await administration.removeClient(id: client.id)
+            let deleted = try await administration.auditEvents(AuditEventQuery(types: [.clientDeleted]))
+            #expect(deleted.items.first?.details["client_grants"] == .array([.string(grant.id)]), "the event names the grants that went")
             let refresh = try await server.refresh(try #require(tokens.json["refresh_token"] as? String), client: client)
             #expect(refresh.status == 401 && refresh.oauthError == "invalid_client")
             #expect(try await server.userInfo(accessToken).status == 401, "its access token is revoked at once")

@@ -35,8 +35,8 @@ extension Administration {
     /// `DELETE /api/v2/clients/{id}` and Keycloak's client removal do too.
     /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such client.
     public func removeClient(id: String) async throws {
-        guard let client = try await store.deleteClient(id: id) else { throw Self.noClient(id) }
-        await record(.clientDeleted, clientID: id, details: ["client_name": .string(client.name)])
+        guard let (client, grants) = try await store.deleteClient(id: id) else { throw Self.noClient(id) }
+        await record(.clientDeleted, clientID: id, details: ["client_name": .string(client.name), "client_grants": Self.strings(grants)])
     }
 
     /// Gives a confidential client a new 256-bit secret, stored as its SHA-256; the old secret

@@ -56,13 +56,18 @@ extension SQLStore {
     /// Deletes the client and, by the schema's cascades, everything it holds: its grants with
     /// their refresh and access tokens, client grants, consents, pushed requests and queued logout
     /// tokens. Its tokens stop working at once (introspection answers inactive; a JWT access token
-    /// a resource server checks offline lives out its few minutes). Returns the client as it was,
-    /// or nil when there was none.
-    func deleteClient(id clientID: String) async throws -> Client? {
+    /// a resource server checks offline lives out its few minutes). Returns the client as it was
+    /// and the ids of the client grants that went with it, or nil when there was none.
+    func deleteClient(id clientID: String) async throws -> (client: Client, clientGrantIDs: [String])? {
         defer { clientChanges.changed() }
         return try await engine.transaction { database in
-            try await database.raw("DELETE FROM clients WHERE id = \(bind: clientID) RETURNING \(unsafeRaw: clientColumns)")
-                .first().map(Client.init(row:))
+            let grants = try await database.raw("SELECT id FROM client_grants WHERE client_id = \(bind: clientID) ORDER BY api_identifier")
+                .all().map { try $0.value("id", as: String.self) }
+            guard let client = try await database.raw("DELETE FROM clients WHERE id = \(bind: clientID) RETURNING \(unsafeRaw: clientColumns)")
+                .first().map(Client.init(row:)) else {
+                return nil
+            }
+            return (client, grants)
         }
     }
 
