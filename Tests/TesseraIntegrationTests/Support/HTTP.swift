@@ -12,6 +12,9 @@ let testHTTPClient: HTTPClient = {
     tls.additionalTrustRoots = [.file(TestCertificates.files.caPath)]
     var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
     configuration.redirectConfiguration = .disallow
+    // No client spans and no injected `traceparent`, whenever the process's tracer is bootstrapped:
+    // a test that means to send a trace context sets the header itself (see TraceCapture).
+    configuration.tracing.tracer = nil
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 }()
 

@@ -22,6 +22,8 @@ struct TestServer: ProviderUnderTest {
     let clock: ManualClock
     let database: TestDatabase
     let ledger: SecretLedger
+    /// The admin listener's base URL, when the test asked for one (`adminListener: true`).
+    var adminBaseURL: String? = nil
     private let application: RunningApplication
     /// False when the test handed in the database (to run several servers on it in turn).
     var ownsDatabase = true
@@ -30,22 +32,26 @@ struct TestServer: ProviderUnderTest {
     static let password = "correct horse battery"
 
     /// Runs `body` against a fresh server on `engine`, stopping it afterwards.
+    /// - Parameter adminListener: also serve the admin listener on a second free port (``adminBaseURL``).
     static func with<Result>(
         _ engine: TestEngine,
+        adminListener: Bool = false,
         configure: (inout ProviderConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
-        try await using(try await start(engine, configure: configure), stop: { await $0.stop() }, body)
+        try await using(try await start(engine, adminListener: adminListener, configure: configure), stop: { await $0.stop() }, body)
     }
 
     /// - Parameters:
     ///   - database: a database the test owns and drops itself (a fresh one by default).
     ///   - clock: the server's clock (a fresh one standing at now by default).
     static func start(_ engine: TestEngine, database: TestDatabase? = nil, clock: ManualClock = ManualClock(),
+                      adminListener: Bool = false,
                       configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> TestServer {
         LogCapture.installed
         return try await RunningApplication.onFreePort { port in
-            try await start(engine, port: port, database: database, clock: clock, configure: configure)
+            try await start(engine, port: port, adminPort: adminListener ? freeLoopbackPort() : nil, database: database, clock: clock,
+                            configure: configure)
         }
     }
 
@@ -53,7 +59,7 @@ struct TestServer: ProviderUnderTest {
     /// (`TESSERA_MASTER_KEY`, base64) can work on the same database.
     static let masterKey: [UInt8] = Array(repeating: 7, count: 32)
 
-    private static func start(_ engine: TestEngine, port: Int, database given: TestDatabase?, clock: ManualClock,
+    private static func start(_ engine: TestEngine, port: Int, adminPort: Int?, database given: TestDatabase?, clock: ManualClock,
                               configure: (inout ProviderConfiguration) -> Void) async throws -> TestServer {
         let baseURL = "http://127.0.0.1:\(port)"
         var configuration = ProviderConfiguration(issuer: baseURL)
@@ -78,7 +84,8 @@ struct TestServer: ProviderUnderTest {
         let application: RunningApplication
         do {
             application = try await RunningApplication.start(logger: logger) { onRunning in
-                try provider.application(listen: .init(host: "127.0.0.1", port: port), logger: logger) { onRunning() }
+                try provider.application(listen: .init(host: "127.0.0.1", port: port),
+                                         admin: adminPort.map { .init(host: "127.0.0.1", port: $0) }, logger: logger) { onRunning() }
             }
         } catch {
             await provider.shutdown()
@@ -86,7 +93,8 @@ struct TestServer: ProviderUnderTest {
             throw error
         }
         return TestServer(provider: provider, baseURL: baseURL, clock: clock, database: database,
-                          ledger: SecretLedger(), application: application, ownsDatabase: given == nil)
+                          ledger: SecretLedger(), adminBaseURL: adminPort.map { "http://127.0.0.1:\($0)" },
+                          application: application, ownsDatabase: given == nil)
     }
 
     func stop() async {
