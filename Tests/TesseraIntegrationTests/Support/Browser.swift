@@ -7,8 +7,8 @@ import Synchronization
 final class Browser: Sendable {
     private let cookies = Mutex<[String: String]>([:])
 
-    func get(_ url: String) async throws -> HTTPResult {
-        try await request(.GET, url)
+    func get(_ url: String, headers: [(String, String)] = []) async throws -> HTTPResult {
+        try await request(.GET, url, headers: headers)
     }
 
     func post(_ url: String, form pairs: [(String, String)], headers: [(String, String)] = []) async throws -> HTTPResult {
