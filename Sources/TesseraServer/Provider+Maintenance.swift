@@ -21,7 +21,7 @@ extension Provider {
         let rotated = try await keyRing.rotateIfDue(maximumAge: maximumAge, now: clock.now())
         for (algorithm, kid) in rotated.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             await audit.record(AuditEvent(type: .signingKeysRotated, actor: .system, clientID: nil, userID: nil, ipAddress: nil,
-                                          details: ["algorithm": .string(algorithm.rawValue), "kid": .string(kid), "scheduled": .bool(true)]))
+                                          details: ["alg": .string(algorithm.rawValue), "kid": .string(kid)]))
         }
     }
 }

@@ -238,7 +238,7 @@ struct AuditEventTests {
             let rotated = try await server.events(.signingKeysRotated)
             #expect(rotated.count == SigningAlgorithm.allCases.count, "once per algorithm: \(rotated.map(\.jsonLine))")
             for algorithm in SigningAlgorithm.allCases {
-                let event = try #require(rotated.first { $0.detail("algorithm") == algorithm.rawValue })
+                let event = try #require(rotated.first { $0.detail("alg") == algorithm.rawValue })
                 #expect(event.actor == .system)
                 #expect(event.clientID == nil && event.userID == nil && event.ipAddress == nil)
                 #expect(event.detail("kid") == ring.signingKid(for: algorithm))
