@@ -22,6 +22,8 @@ extension Provider {
         let pages = Pages()
         let authenticator = ClientAuthenticator(clients: clients)
         let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing)
+        let clientAddress = ClientAddressResolver(trustedProxies: configuration.trustedProxies)
+        let endpointAudit = EndpointAudit(log: audit, clientAddress: clientAddress)
         let cookies = ProviderCookies(secure: configuration.secureCookies, sessionLifetime: configuration.sessionLifetime)
         let flow = AuthorizationFlow(configuration: configuration, clients: store, apis: store, clientGrants: store, sessions: store, codes: store,
                                      consents: store, pages: pages, cookies: cookies, csrf: csrf, clock: clock, keyRing: keyRing)
@@ -34,7 +36,7 @@ extension Provider {
             authenticator: authenticator,
             grants: Dictionary(uniqueKeysWithValues: grants.map { ($0.grantType, $0) }),
             dpop: dpop, url: configuration.url("/oauth/token"),
-            maxBodyBytes: configuration.maxBodyBytes)
+            maxBodyBytes: configuration.maxBodyBytes, audit: endpointAudit)
         let authorize = AuthorizeEndpoint(flow: flow, pushedRequests: PushedRequestResolution(pushedRequests: store, clock: clock))
         let pushedAuthorization = PushedAuthorizationEndpoint(authenticator: authenticator, flow: flow, pushedRequests: store, dpop: dpop,
                                                               url: configuration.url(PushedAuthorizationEndpoint.path), clock: clock,
@@ -43,20 +45,19 @@ extension Provider {
                                           throttle: LoginThrottle(failures: store, policy: configuration.loginThrottle),
                                           inFlight: AccountsInFlight())
         let login = LoginEndpoint(flow: flow, sessions: store, credentials: passwordLogin,
-                                  clientAddress: ClientAddressResolver(trustedProxies: configuration.trustedProxies),
-                                  maxBodyBytes: configuration.maxBodyBytes)
-        let consent = ConsentEndpoint(flow: flow, maxBodyBytes: configuration.maxBodyBytes)
+                                  clientAddress: clientAddress, maxBodyBytes: configuration.maxBodyBytes, audit: audit)
+        let consent = ConsentEndpoint(flow: flow, maxBodyBytes: configuration.maxBodyBytes, audit: endpointAudit)
         let userInfo = UserInfoEndpoint(accessTokens: store, users: store, keyRing: keyRing, clock: clock,
                                         maxBodyBytes: configuration.maxBodyBytes,
                                         dpop: ResourceDPoPCheck(proofs: dpop, url: configuration.url("/userinfo"), policy: configuration.dpop.proofPolicy))
         let revoke = RevokeEndpoint(authenticator: authenticator, refreshTokens: store, accessTokens: store, keyRing: keyRing, clock: clock,
-                                    maxBodyBytes: configuration.maxBodyBytes)
+                                    maxBodyBytes: configuration.maxBodyBytes, audit: endpointAudit)
         let discovery = DiscoveryEndpoint(configuration: configuration)
         let jwks = JWKSEndpoint(keyRing: keyRing)
         let introspect = IntrospectEndpoint(configuration: configuration, authenticator: authenticator, accessTokens: store,
                                             refreshTokens: store, clientGrants: store, keyRing: keyRing, clock: clock)
         let logout = LogoutEndpoint(configuration: configuration, clients: store, sessions: store, keyRing: keyRing,
-                                    cookies: cookies, csrf: csrf, pages: pages, clock: clock)
+                                    cookies: cookies, csrf: csrf, pages: pages, clock: clock, audit: endpointAudit)
 
         let router = operationsRouter(servesMetrics: servesMetrics)
         router.get("/authorize") { await authorize.respond(to: $0, context: $1) }

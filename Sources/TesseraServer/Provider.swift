@@ -86,19 +86,19 @@ public struct Provider: Sendable {
     /// rotated by other processes within ``ProviderConfiguration/keyReloadInterval``, deleting
     /// expired rows, and delivering back-channel logout tokens.
     public var services: [any Service] {
-        let (keyRing, store, clock) = (self.keyRing, self.store, self.clock)
+        let (provider, keyRing, store, clock) = (self, self.keyRing, self.store, self.clock)
         let rotationAge = configuration.keyRotationDays.map { $0 * 86_400 }
         let backchannelLogout = BackchannelLogoutDelivery(store: store, keyRing: keyRing, issuer: configuration.issuer,
                                                           policy: configuration.backchannelLogout, clock: clock)
         return [
             PeriodicService(name: "signing key reload", interval: configuration.keyReloadInterval) { _ in
                 if let rotationAge {
-                    try await keyRing.rotateIfDue(maximumAge: rotationAge, now: clock.now())
+                    try await provider.rotateKeysIfDue(maximumAge: rotationAge)
                 }
                 try await keyRing.reload(now: clock.now())
             },
             PeriodicService(name: "expired row collection", interval: configuration.collectionInterval) { logger in
-                let removed = try await store.collectExpired(at: clock.now())
+                let removed = try await provider.collectExpired()
                 if removed.total > 0 { logger.info("\(removed)") }
             },
             PeriodicService(name: "back-channel logout delivery", interval: configuration.backchannelLogout.pollInterval) { logger in

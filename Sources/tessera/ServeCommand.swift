@@ -74,6 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ProviderOptions
 
+    @OptionGroup var audit: AuditRetentionOption
+
     mutating func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let keyReloadSeconds, keyReloadSeconds < 1 {
@@ -141,6 +143,7 @@ struct ServeCommand: AsyncParsableCommand {
         let trustedProxies = try Self.ranges(self.trustedProxies)
         let (registrationMode, registrationsPerMinute) = (registration, self.registrationsPerMinute)
         let dpopNonce = self.dpopNonce
+        let auditRetentionDays = audit.auditRetentionDays
         let provider = try await options.openProvider(issuer: issuer, logger: logger, poolSize: try poolSize()) {
             $0.codeLifetime = codeTTL
             $0.refreshGraceSeconds = grace
@@ -149,6 +152,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.registration.mode = registrationMode
             $0.registration.perAddressPerMinute = registrationsPerMinute
             $0.dpop.requireNonce = dpopNonce
+            $0.auditRetentionDays = auditRetentionDays
             if let keyReload { $0.keyReloadInterval = keyReload }
         }
         do {

@@ -6,6 +6,6 @@ struct TesseraCommand: AsyncParsableCommand {
         commandName: "tessera",
         abstract: "An OAuth 2.0 / OpenID Connect provider and relying-party library.",
         subcommands: [ServeCommand.self, ClientsCommand.self, APIsCommand.self, GrantsCommand.self, UsersCommand.self, RegistrationCommand.self, KeysCommand.self,
-                      MigrateCommand.self, GCCommand.self, DemoCommand.self]
+                      EventsCommand.self, MigrateCommand.self, GCCommand.self, DemoCommand.self]
     )
 }

@@ -12,7 +12,7 @@ struct PostgresRoundTripTests {
     /// is counted too, so the budget is checked over many.
     static let exchanges = 20
 
-    @Test("Issue 12: a code exchange on PostgreSQL costs at most three round trips once its client is cached — consume and read, write the tokens; BEGIN and COMMIT count")
+    @Test("Issues 12 and 15: a code exchange on PostgreSQL costs at most four round trips once its client is cached — consume and read, write the tokens, record the audit event; BEGIN and COMMIT count")
     func codeExchangeRoundTrips() async throws {
         try await TestServer.with(.postgres) { server in
             let client = try await server.addClient()
@@ -36,7 +36,12 @@ struct PostgresRoundTripTests {
             // tests' databases) take their counts with them: the count is then meaningless.
             try #require(try await Self.evictions(on: store) == evictionsBefore,
                          "pg_stat_statements evicted entries during the measurement: raise pg_stat_statements.max")
-            #expect(statements <= 3 * Self.exchanges, "\(statements) statements for \(Self.exchanges) exchanges")
+            // Three per exchange, one of slack for background work: issue 15 added the
+            // `tokens.issued` audit event, one INSERT after the grant's own statements (kept out
+            // of its transaction so the code's consumption stays a single autocommitted UPDATE,
+            // and the event, like every event, is logged as well as stored by ``AuditLog``);
+            // measured at 60–63 statements for 20 exchanges.
+            #expect(statements <= 4 * Self.exchanges, "\(statements) statements for \(Self.exchanges) exchanges")
             #expect(statements >= Self.exchanges, "the count sees the exchanges at all (\(statements))")
         }
     }

@@ -12,8 +12,9 @@ struct PasswordLogin: Sendable {
 
     enum Outcome: Sendable {
         case authenticated(User)
-        /// Wrong email or password (which one is not said).
-        case refused
+        /// Wrong email or password (which one is not said to the browser). `userID`: the account
+        /// the email names, when there is one, for the audit log only.
+        case refused(userID: String?)
         /// Not checked: try again after this many seconds.
         case retryAfter(Int)
     }
@@ -37,7 +38,7 @@ struct PasswordLogin: Sendable {
             try await throttle.refund(keys, now: now)
             return .retryAfter(1)
         }
-        guard matches, let user else { return .refused }
+        guard matches, let user else { return .refused(userID: user?.id) }
         try await throttle.succeeded(keys, now: now)
         return .authenticated(user)
     }

@@ -40,6 +40,9 @@ public struct ProviderConfiguration: Sendable {
     /// How often a running node deletes expired codes, tokens and sessions (nodes are not
     /// coordinated; each round is short batches that tolerate another node's).
     public var collectionInterval: Duration = .seconds(600)
+    /// How many days audit events are kept: the background collection (and `tessera gc`) deletes
+    /// older ones. Auth0 keeps its logs for a while too; 90 days answers "who logged in last month".
+    public var auditRetentionDays: Int = ProviderConfiguration.defaultAuditRetentionDays
     /// How logout tokens are delivered to clients' back-channel logout URIs.
     public var backchannelLogout = BackchannelLogoutPolicy()
     /// How long client authentication trusts a client record it read, when no change was heard
@@ -49,6 +52,10 @@ public struct ProviderConfiguration: Sendable {
     public var registration = RegistrationPolicy()
     /// DPoP (RFC 9449): the proof window and whether server nonces are required.
     public var dpop = DPoPSettings()
+
+    /// ``auditRetentionDays`` unless configured, and the range `--audit-retention-days` accepts.
+    public static let defaultAuditRetentionDays = 90
+    public static let auditRetentionDaysRange = 1...3650
 
     /// The longest a code may live: the seed's "typically expires in 10 minutes".
     public static let maximumCodeLifetime = 600

@@ -15,6 +15,8 @@ import TesseraCore
 struct ConsentEndpoint: Sendable {
     let flow: AuthorizationFlow
     let maxBodyBytes: Int
+    /// Records `consent.given` once the approval is remembered.
+    let audit: EndpointAudit
 
     func respond(to request: Request, context: ProviderRequestContext) async -> Response {
         do {
@@ -38,7 +40,10 @@ struct ConsentEndpoint: Sendable {
             }
             switch form["decision"] {
             case "approve":
-                return try await flow.approve(authorization, session: session)
+                let response = try await flow.approve(authorization, session: session)
+                await audit.request(request, context: context).consentGiven(
+                    userID: session.userID, clientID: authorization.client.id, scope: authorization.scope, audience: authorization.audience)
+                return response
             case "deny":
                 return flow.redirectError(OAuthError(.accessDenied, "The user did not allow the application access."), for: authorization)
             default:

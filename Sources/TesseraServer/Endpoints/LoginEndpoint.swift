@@ -16,6 +16,8 @@ struct LoginEndpoint: Sendable {
     let credentials: PasswordLogin
     let clientAddress: ClientAddressResolver
     let maxBodyBytes: Int
+    /// Records every attempt: succeeded, failed, or throttled.
+    let audit: AuditLog
 
     func respond(to request: Request, context: ProviderRequestContext) async -> Response {
         do {
@@ -41,14 +43,19 @@ struct LoginEndpoint: Sendable {
             let password = Secret(form["password"] ?? "")
             let now = flow.clock.now()
             let address = clientAddress.clientAddress(peer: context.peerAddress, headers: request.headers)
+            let events = RequestAudit(log: audit, ipAddress: address?.description)
             let user: User
             switch try await credentials.attempt(email: email, password: password, address: address, now: now) {
             case .authenticated(let authenticated):
                 user = authenticated
-            case .refused:
+            case .refused(let userID):
+                await events.loginFailed(email: email, userID: userID, clientID: authorization.client.id)
                 return flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
                                       error: "Wrong email or password.", status: .unauthorized)
             case .retryAfter(let wait):
+                // The account is looked up for the log only: the throttle itself never needs it.
+                let known = email.isEmpty ? nil : try await credentials.users.user(email: email)?.id
+                await events.loginThrottled(email: email, userID: known, retryAfter: wait, clientID: authorization.client.id)
                 var response = flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
                                               error: "Too many attempts. Try again in \(wait) seconds.", status: .tooManyRequests)
                 response.headers[.retryAfter] = String(wait)
@@ -66,6 +73,7 @@ struct LoginEndpoint: Sendable {
             if let previous = flow.cookies.value(.session, in: request) {
                 try await sessions.endSession(idHash: SecretHash(of: previous), at: now)
             }
+            await events.loginSucceeded(user, clientID: authorization.client.id)
             var response = try await flow.proceed(authorization, session: session, sessionCookie: cookieValue)
             response.setCookie(flow.cookies.sessionCookie(cookieValue))
             return response

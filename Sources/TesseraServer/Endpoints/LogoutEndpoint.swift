@@ -26,16 +26,19 @@ struct LogoutEndpoint: Sendable {
     let csrf: CSRFTokens
     let pages: Pages
     let clock: WallClock
+    /// Records `logout` when a session actually ends (not for a confirmation page, nor a browser
+    /// already logged out).
+    let audit: EndpointAudit
 
-    func oidcLogout(_ request: Request, context: some RequestContext) async -> Response {
+    func oidcLogout(_ request: Request, context: ProviderRequestContext) async -> Response {
         await respond(to: request, context: context, returnParameter: "post_logout_redirect_uri", acceptsHint: true)
     }
 
-    func auth0Logout(_ request: Request, context: some RequestContext) async -> Response {
+    func auth0Logout(_ request: Request, context: ProviderRequestContext) async -> Response {
         await respond(to: request, context: context, returnParameter: "returnTo", acceptsHint: false)
     }
 
-    private func respond(to request: Request, context: some RequestContext, returnParameter: String, acceptsHint: Bool) async -> Response {
+    private func respond(to request: Request, context: ProviderRequestContext, returnParameter: String, acceptsHint: Bool) async -> Response {
         do {
             let parameters = try await Self.parameters(of: request, limit: configuration.maxBodyBytes)
             var clientID = parameters["client_id"]
@@ -66,12 +69,15 @@ struct LogoutEndpoint: Sendable {
             let cookie = cookies.value(.session, in: request)
             if let cookie, let session = try await sessions.session(idHash: SecretHash(of: cookie), at: clock.now()) {
                 let confirmed = request.method == .post && csrf.verifiesLogout(parameters["csrf_token"], session: cookie)
-                guard hint?.names(session) == true || confirmed else {
+                let byHint = hint?.names(session) == true
+                guard byHint || confirmed else {
                     return .html(pages.confirmLogout(Pages.LogoutConfirmation(
                         clientName: clientName, csrfToken: csrf.logout(session: cookie), clientID: clientID,
                         postLogoutRedirectURI: destination, state: parameters["state"])))
                 }
-                try await sessions.endSession(idHash: SecretHash(of: cookie), at: clock.now())
+                if try await sessions.endSession(idHash: SecretHash(of: cookie), at: clock.now()) {
+                    await audit.request(request, context: context).loggedOut(userID: session.userID, clientID: clientID, byHint: byHint)
+                }
             }
             var response: Response
             if let destination {

@@ -15,8 +15,10 @@ struct RevokeEndpoint: Sendable {
     let keyRing: KeyRing
     let clock: WallClock
     let maxBodyBytes: Int
+    /// Records `token.revoked` when one of the client's tokens was found and revoked.
+    let audit: EndpointAudit
 
-    func respond(to request: Request, context: some RequestContext) async -> Response {
+    func respond(to request: Request, context: ProviderRequestContext) async -> Response {
         guard request.method == .post else {
             return OAuthError(.invalidRequest, "The revocation endpoint accepts only POST.", status: 405)
                 .response().with(header: .allow, "POST")
@@ -33,10 +35,23 @@ struct RevokeEndpoint: Sendable {
             let revokeAccess = { try await accessKey.asyncFlatMap { try await accessTokens.revokeAccessToken(hash: $0, clientID: client.id, at: now) } ?? false }
             let revokeRefresh = { try await refreshTokens.revokeGrant(ofRefreshTokenHash: refreshHash, clientID: client.id, at: now) }
             // The hint only orders the lookups (RFC 7009 §2.1); either kind is revoked.
-            if parameters["token_type_hint"] == "access_token" {
-                if try await !revokeAccess() { _ = try await revokeRefresh() }
-            } else if try await !revokeRefresh() {
-                _ = try await revokeAccess()
+            let attempts = [("refresh_token", revokeRefresh), ("access_token", revokeAccess)]
+            var revoked: String?
+            for (kind, revoke) in parameters["token_type_hint"] == "access_token" ? attempts.reversed() : attempts {
+                if try await revoke() {
+                    revoked = kind
+                    break
+                }
+            }
+            if let revoked {
+                // Read back only for the log, once revoked: whose token it was.
+                let grant: Grant?
+                if revoked == "refresh_token" {
+                    grant = try await refreshTokens.refreshToken(hash: refreshHash)?.grant
+                } else {
+                    grant = try await accessKey.asyncFlatMap { try await accessTokens.accessToken(hash: $0) }?.grant
+                }
+                await audit.request(request, context: context).tokenRevoked(kind: revoked, of: grant, client: client)
             }
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
         } catch {

@@ -18,12 +18,14 @@ struct TokenEndpoint: Sendable {
     /// Never built from the request's `Host`, which the client controls.
     let url: String
     let maxBodyBytes: Int
+    /// Where the grants record `tokens.issued` and `refresh_token.reused`.
+    let audit: EndpointAudit
 
-    func respond(to request: Request, context: some RequestContext) async -> Response {
+    func respond(to request: Request, context: ProviderRequestContext) async -> Response {
         dpop.withNonce(await answer(request, context: context))
     }
 
-    private func answer(_ request: Request, context: some RequestContext) async -> Response {
+    private func answer(_ request: Request, context: ProviderRequestContext) async -> Response {
         if let refusal = BackChannelPost.refusal(of: request, endpoint: "token endpoint") { return refusal }
         var triedBasic = false
         do {
@@ -40,7 +42,7 @@ struct TokenEndpoint: Sendable {
             guard client.allows(tokenRequest.grantType) else {
                 throw OAuthError(.unauthorizedClient, "This client may not use the '\(tokenRequest.grantType.rawValue)' grant type.")
             }
-            let response = try await handler.respond(to: tokenRequest, client: client, proof: proof)
+            let response = try await handler.respond(to: tokenRequest, client: client, proof: proof, audit: audit.request(request, context: context))
             TokenMetrics.issued(handler.grantType.rawValue)
             return .json(bytes: response.jsonBytes, noStore: true)
         } catch {

@@ -17,7 +17,7 @@ struct AuthorizationCodeGrant: GrantHandler {
 
     var grantType: GrantType { .authorizationCode }
 
-    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?) async throws -> TokenResponse {
+    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?, audit: RequestAudit) async throws -> TokenResponse {
         guard let code = request.code else {
             throw OAuthError(.invalidRequest, "The request is missing the 'code' parameter.")
         }
@@ -49,12 +49,14 @@ struct AuthorizationCodeGrant: GrantHandler {
                 return .issued(minted, consumed)
             }
         }
-        if case .refused(_, let revoking?) = redemption {
+        if case .refused(_, let revoking?, _) = redemption {
             // Seen before: revoke all it issued (RFC 6749 §4.1.2), with its back-channel logouts.
             try await store.transaction { try await $0.revokeGrant(id: revoking, at: now) }
         }
         let (minted, consumed) = try redemption.get()
-        return try await issuer.response(for: minted, grant: consumed.grant, user: consumed.user, client: client, includeNonce: true, now: now)
+        let response = try await issuer.response(for: minted, grant: consumed.grant, user: consumed.user, client: client, includeNonce: true, now: now)
+        await audit.tokensIssued(response, under: consumed.grant, grantType: grantType, client: client)
+        return response
     }
 
     /// Everything RFC 6749 §4.1.3 and RFC 7636 §4.6 ask of a consumed code.

@@ -16,7 +16,7 @@ struct ClientCredentialsGrant: GrantHandler {
 
     var grantType: GrantType { .clientCredentials }
 
-    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?) async throws -> TokenResponse {
+    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?, audit: RequestAudit) async throws -> TokenResponse {
         guard !client.isPublic else {
             throw OAuthError(.unauthorizedClient, "A public client cannot use client_credentials.")
         }
@@ -40,6 +40,8 @@ struct ClientCredentialsGrant: GrantHandler {
             try await transaction.insert(grant)
             try await transaction.insert(minted.records, under: grant, at: now)
         }
-        return try await issuer.response(for: minted, grant: grant, user: nil, client: client, includeNonce: false, now: now)
+        let response = try await issuer.response(for: minted, grant: grant, user: nil, client: client, includeNonce: false, now: now)
+        await audit.tokensIssued(response, under: grant, grantType: grantType, client: client)
+        return response
     }
 }

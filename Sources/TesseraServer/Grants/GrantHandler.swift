@@ -6,7 +6,11 @@ protocol GrantHandler: Sendable {
     var grantType: GrantType { get }
 
     /// Answers an authenticated client's token request, or throws its ``OAuthError``.
-    /// - Parameter proof: the request's checked DPoP proof (RFC 9449 §5), nil when it sent none:
-    ///   the tokens issued are bound to its key.
-    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?) async throws -> TokenResponse
+    /// - Parameters:
+    ///   - proof: the request's checked DPoP proof (RFC 9449 §5), nil when it sent none: the
+    ///     tokens issued are bound to its key.
+    ///   - audit: where the grant records `tokens.issued` once its tokens are committed and signed
+    ///     (after its transaction: the exchange's own statements stay as they were), and the
+    ///     refusals that are events themselves (a reused refresh token).
+    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?, audit: RequestAudit) async throws -> TokenResponse
 }

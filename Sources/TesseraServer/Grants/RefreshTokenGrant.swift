@@ -23,7 +23,7 @@ struct RefreshTokenGrant: GrantHandler {
 
     var grantType: GrantType { .refreshToken }
 
-    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?) async throws -> TokenResponse {
+    func respond(to request: TokenRequest, client: Client, proof: DPoPProof?, audit: RequestAudit) async throws -> TokenResponse {
         guard let refreshToken = request.refreshToken else {
             throw OAuthError(.invalidRequest, "The request is missing the 'refresh_token' parameter.")
         }
@@ -49,7 +49,8 @@ struct RefreshTokenGrant: GrantHandler {
                 else {
                     // A rotated-out token used again means it leaked: revoke the family (RFC 9700 §4.14.2).
                     try await transaction.revokeGrant(id: grant.grant.id, at: now)
-                    return .refused(OAuthError(.invalidGrant, "The refresh token has already been used or revoked; every token of its grant has been revoked."))
+                    return .refused(OAuthError(.invalidGrant, "The refresh token has already been used or revoked; every token of its grant has been revoked."),
+                                    reused: grant.grant)
                 }
                 (record, found) = (token, grant)
             }
@@ -78,8 +79,13 @@ struct RefreshTokenGrant: GrantHandler {
             try await transaction.insert(minted.records, under: grant, at: now)
             return .issued(minted, found)
         }
+        if case .refused(_, _, let reused?) = redemption {
+            await audit.refreshTokenReused(under: reused, client: client)
+        }
         let (minted, found) = try redemption.get()
-        return try await issuer.response(for: minted, grant: found.grant, user: found.user, client: client, includeNonce: false, now: now)
+        let response = try await issuer.response(for: minted, grant: found.grant, user: found.user, client: client, includeNonce: false, now: now)
+        await audit.tokensIssued(response, under: found.grant, grantType: grantType, client: client)
+        return response
     }
 
     /// Whether a rotated-out token is the legitimate client's retry (or concurrent twin refresh):

@@ -4,7 +4,9 @@ import TesseraCore
 
 extension SQLStore: AuditEventStore {
     public func insert(_ event: AuditEvent) async throws {
-        try await engine.transaction { database in
+        // One INSERT is atomic on its own: on PostgreSQL, no BEGIN and COMMIT round trips on the
+        // token endpoint's hot path, which records an event per exchange.
+        try await engine.autocommit { database in
             try await database.raw("""
                 INSERT INTO audit_events (id, type, occurred_at, actor, client_id, user_id, ip_address, details)
                 VALUES (\(bind: event.id), \(bind: event.type.rawValue), \(bind: event.occurredAt), \(bind: event.actor.description),

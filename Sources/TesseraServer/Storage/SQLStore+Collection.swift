@@ -12,9 +12,11 @@ public struct CollectedRows: Sendable, Equatable, CustomStringConvertible {
     public var initialAccessTokens: Int
     /// Replay records of DPoP proofs (RFC 9449 §11.1) whose `iat` left the acceptance window.
     public var dpopProofs: Int
+    /// Audit events older than the retention (``ProviderConfiguration/auditRetentionDays``).
+    public var auditEvents: Int
 
     public init(accessTokens: Int = 0, refreshTokens: Int = 0, grants: Int = 0, sessions: Int = 0, loginFailures: Int = 0,
-                pushedRequests: Int = 0, initialAccessTokens: Int = 0, dpopProofs: Int = 0) {
+                pushedRequests: Int = 0, initialAccessTokens: Int = 0, dpopProofs: Int = 0, auditEvents: Int = 0) {
         self.accessTokens = accessTokens
         self.refreshTokens = refreshTokens
         self.grants = grants
@@ -23,17 +25,18 @@ public struct CollectedRows: Sendable, Equatable, CustomStringConvertible {
         self.pushedRequests = pushedRequests
         self.initialAccessTokens = initialAccessTokens
         self.dpopProofs = dpopProofs
+        self.auditEvents = auditEvents
     }
 
     public var total: Int {
-        accessTokens + refreshTokens + grants + sessions + loginFailures + pushedRequests + initialAccessTokens + dpopProofs
+        accessTokens + refreshTokens + grants + sessions + loginFailures + pushedRequests + initialAccessTokens + dpopProofs + auditEvents
     }
 
     public var description: String {
         "\(total) expired rows removed (\(accessTokens) access tokens, \(refreshTokens) refresh tokens, "
             + "\(grants) grants and codes, \(sessions) login sessions, \(loginFailures) login-failure counts, "
             + "\(pushedRequests) pushed authorization requests, \(initialAccessTokens) initial access tokens, "
-            + "\(dpopProofs) DPoP proof replay records)"
+            + "\(dpopProofs) DPoP proof replay records, \(auditEvents) audit events past their retention)"
     }
 }
 
@@ -57,7 +60,8 @@ extension SQLStore {
         Collectable(table: "dpop_proofs", key: "replay_key", count: \.dpopProofs),
     ]
 
-    /// Deletes what expired before `now` — tokens, grants (with their codes), login sessions and pushed requests —
+    /// Deletes what expired before `now` — tokens, grants (with their codes), login sessions and pushed requests,
+    /// and audit events that occurred more than `auditRetentionDays` days before it —
     /// in short transactions of at most `batchSize` rows, each found through its `expires_at`
     /// index, so that writers on the hot path wait on no long lock. (The outer `expires_at`
     /// condition, redundant in logic, lets PostgreSQL scan that index rather than the table.)
@@ -69,7 +73,8 @@ extension SQLStore {
     /// let removed = try await store.collectExpired(at: clock.now())
     /// logger.info("\(removed)")
     /// ```
-    public func collectExpired(at now: Int, batchSize: Int = 500) async throws -> CollectedRows {
+    public func collectExpired(at now: Int, auditRetentionDays: Int = ProviderConfiguration.defaultAuditRetentionDays,
+                               batchSize: Int = 500) async throws -> CollectedRows {
         var collected = CollectedRows()
         for collectable in Self.collectables {
             while true {
@@ -79,6 +84,7 @@ extension SQLStore {
             }
         }
         collected.loginFailures = try await forgetLoginFailures(before: now - LoginThrottlePolicy().memory, at: now)
+        collected.auditEvents = try await deleteAuditEvents(before: now - auditRetentionDays * 86_400)
         return collected
     }
 

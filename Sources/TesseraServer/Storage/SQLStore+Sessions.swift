@@ -29,16 +29,17 @@ extension SQLStore: SessionStore {
         }
     }
 
-    public func endSession(idHash: SecretHash, at now: Int) async throws {
+    @discardableResult
+    public func endSession(idHash: SecretHash, at now: Int) async throws -> Bool {
         try await engine.transaction { database in
             let ended = try await database.raw("""
                 UPDATE login_sessions SET ended_at = \(bind: now) WHERE id_hash = \(bind: idHash.hex) AND ended_at IS NULL
                 RETURNING sid
                 """).first()
+            guard let ended else { return false }
             // Its clients are told in the same transaction: the session never ends untold.
-            if let sid = try ended?.value("sid", as: String.self) {
-                try await Self.enqueueBackchannelLogouts(sid: sid, at: now, on: database)
-            }
+            try await Self.enqueueBackchannelLogouts(sid: try ended.value("sid"), at: now, on: database)
+            return true
         }
     }
 }

@@ -56,7 +56,10 @@ public protocol SessionStore: Sendable {
     func insert(_ session: LoginSession, at now: Int) async throws
     /// The session whose cookie hashes to `idHash`, if it is live at `now`.
     func session(idHash: SecretHash, at now: Int) async throws -> LoginSession?
-    func endSession(idHash: SecretHash, at now: Int) async throws
+    /// Ends the session; false when it had ended already (or never existed), so a logout that
+    /// ended nothing is not recorded as one.
+    @discardableResult
+    func endSession(idHash: SecretHash, at now: Int) async throws -> Bool
 }
 
 /// Authorization codes, stored as the grant they will start.

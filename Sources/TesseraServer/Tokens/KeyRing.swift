@@ -109,14 +109,20 @@ public final class KeyRing: Sendable {
     /// Called on every reload (each 15 s), so it first reads which keys are due and generates a
     /// successor only for those: a check must not cost three fresh key pairs, RSA among them. The
     /// store checks the age again under its lock, so nodes checking at once still rotate once.
-    public func rotateIfDue(maximumAge: Int, now: Int) async throws {
+    ///
+    /// - Returns: the kid now signing for each algorithm this call rotated (not those another
+    ///   node rotated first), for the audit log.
+    @discardableResult
+    public func rotateIfDue(maximumAge: Int, now: Int) async throws -> [SigningAlgorithm: String] {
         let cutoff = now - maximumAge
         let due = Set(try await store.signingKeys(retiredAfter: now)
             .filter { $0.state == .current && ($0.activatedAt ?? $0.createdAt) < cutoff }
             .map(\.algorithm))
+        var rotated: [SigningAlgorithm: String] = [:]
         for algorithm in SigningAlgorithm.allCases where due.contains(algorithm.rawValue) {
-            _ = try await rotate(algorithm, now: now, onlyIfActivatedBefore: cutoff)
+            rotated[algorithm] = try await rotate(algorithm, now: now, onlyIfActivatedBefore: cutoff)
         }
+        return rotated
     }
 
     private func rotate(_ algorithm: SigningAlgorithm, now: Int, onlyIfActivatedBefore cutoff: Int?) async throws -> String? {

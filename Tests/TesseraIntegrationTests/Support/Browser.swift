@@ -13,8 +13,8 @@ final class Browser: Sendable {
         self.extraHeaders = headers
     }
 
-    func get(_ url: String) async throws -> HTTPResult {
-        try await request(.GET, url)
+    func get(_ url: String, headers: [(String, String)] = []) async throws -> HTTPResult {
+        try await request(.GET, url, headers: headers)
     }
 
     func post(_ url: String, form pairs: [(String, String)], headers: [(String, String)] = []) async throws -> HTTPResult {

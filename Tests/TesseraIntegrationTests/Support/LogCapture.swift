@@ -20,6 +20,11 @@ enum LogCapture {
         lines.withLock { $0.joined(separator: "\n") }
     }
 
+    /// The lines logged on `label` (`info tessera.audit: …`).
+    static func linesLogged(on label: String) -> [String] {
+        lines.withLock { $0.filter { $0.contains(" \(label): ") } }
+    }
+
     fileprivate static func append(_ line: String) {
         lines.withLock { $0.append(line) }
     }
