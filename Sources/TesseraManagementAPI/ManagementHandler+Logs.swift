@@ -1,0 +1,52 @@
+import Foundation
+import OpenAPIRuntime
+import TesseraCore
+import TesseraServer
+
+/// `/logs`: the audit events, newest first, in Auth0's log shape with Tessera's own type beside
+/// Auth0's code.
+extension ManagementHandler {
+    func getLogs(_ input: Operations.GetLogs.Input) async throws -> Operations.GetLogs.Output {
+        await perform("read:logs", refused: Operations.GetLogs.Output.default) { admin in
+            let request = try pageRequest(page: input.query.page, perPage: input.query.perPage)
+            var query = AuditEventQuery()
+            query.since = try input.query.since.map(Self.unixTime(since:))
+            query.types = try input.query._type.map(Self.eventTypes(named:)) ?? []
+            query.userID = input.query.userId
+            query.clientID = input.query.clientId
+            query.page = request.page
+            query.perPage = request.perPage
+            let page = try await admin.auditEvents(query).map(Components.Schemas.LogEvent.init)
+            guard input.query.includeTotals == true else { return .ok(.init(body: .json(.case1(page.items)))) }
+            let totals = Pagination(page)
+            return .ok(.init(body: .json(.LogPage(.init(start: totals.start, limit: totals.limit, length: totals.length,
+                                                         total: totals.total, logs: page.items)))))
+        }
+    }
+
+    /// `since`: an RFC 3339 time (`2026-11-30T12:00:00Z`) or Unix seconds.
+    static func unixTime(since: String) throws(RegistrationError) -> Int {
+        if let seconds = Int(since) { return seconds }
+        guard let date = try? Date(since, strategy: .iso8601) else {
+            throw .invalid("since must be an RFC 3339 time (2026-11-30T12:00:00Z) or Unix seconds")
+        }
+        return Int(date.timeIntervalSince1970)
+    }
+
+    /// `type`: Tessera's event type (`client.created`) or Auth0's code (`sapi`), which may stand for several.
+    static func eventTypes(named name: String) throws(RegistrationError) -> [AuditEventType] {
+        let types = AuditEventType.allCases.filter { $0.rawValue == name || $0.auth0Code == name }
+        guard !types.isEmpty else { throw .invalid("'\(name)' is not an event type (client.created, login.failed, …) nor an Auth0 log code") }
+        return types
+    }
+}
+
+extension Components.Schemas.LogEvent {
+    init(_ event: AuditEvent) throws {
+        self.init(
+            logId: event.id, date: Date(timeIntervalSince1970: TimeInterval(event.occurredAt)),
+            _type: event.type.auth0Code, tesseraType: event.type.rawValue, actor: event.actor.description,
+            clientId: event.clientID, userId: event.userID, ip: event.ipAddress,
+            details: event.details.isEmpty ? nil : .init(additionalProperties: try JSONDecoder().decode(OpenAPIObjectContainer.self, from: JSONEncoder().encode(event.details))))
+    }
+}
