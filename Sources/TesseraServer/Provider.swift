@@ -28,6 +28,8 @@ public struct Provider: Sendable {
     /// Checks DPoP proofs at the token endpoint and /userinfo; its nonces are keyed from the
     /// master key, so every node hands out and accepts the same ones.
     public let dpop: DPoPProofCheck
+    /// The audit trail every node writes to and reads from the database (see ``AuditLog``).
+    public let audit: AuditLog
 
     /// Opens the database, applies migrations, and makes sure signing keys exist.
     public static func open(
@@ -62,7 +64,8 @@ public struct Provider: Sendable {
                             clients: CachedClientStore(store: store, changes: store.clientChanges,
                                                        lifetime: configuration.clientCacheLifetime),
                             dpop: DPoPProofCheck(settings: configuration.dpop, nonceKey: key.derivedKey(for: "dpop-nonces/v1"),
-                                                 replayGuard: DatabaseDPoPReplayGuard(proofs: store, clock: clock), clock: clock))
+                                                 replayGuard: DatabaseDPoPReplayGuard(proofs: store, clock: clock), clock: clock),
+                            audit: AuditLog(store: store, clock: clock))
         } catch {
             await store.shutdown()
             throw error

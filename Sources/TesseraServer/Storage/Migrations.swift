@@ -299,6 +299,26 @@ enum Migrations {
             // at registration: the client's token requests must carry a DPoP proof.
             "ALTER TABLE clients ADD COLUMN require_dpop INTEGER NOT NULL DEFAULT 0",
         ]),
+        Step(version: 23, statements: [
+            // The audit trail (`AuditLog`): who logged in, what was issued or refused, who changed
+            // what. `details` is a JSON object that never holds a token, code or secret. Kept for
+            // `--audit-retention-days`, then collected by `gc`.
+            """
+            CREATE TABLE audit_events (
+                id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                occurred_at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                client_id TEXT,
+                user_id TEXT,
+                ip_address TEXT,
+                details TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_events_occurred_at ON audit_events (occurred_at, id)",
+            "CREATE INDEX audit_events_user_id ON audit_events (user_id, occurred_at)",
+            "CREATE INDEX audit_events_client_id ON audit_events (client_id, occurred_at)",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns
