@@ -2,10 +2,10 @@ import ArgumentParser
 import TesseraCore
 import TesseraServer
 
-/// `tessera apis add`: registers a resource server that access tokens can be issued for.
+/// `tessera apis add|list|update|remove`: the resource servers access tokens can be issued for.
 struct APIsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "apis", abstract: "Manage APIs (resource servers).",
-                                                    subcommands: [Add.self])
+                                                    subcommands: [Add.self, List.self, Update.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an API; clients ask for tokens to it with audience=IDENTIFIER (or resource=IDENTIFIER, RFC 8707).")

@@ -3,10 +3,10 @@ import Foundation
 import TesseraCore
 import TesseraServer
 
-/// `tessera clients add`: registers an application.
+/// `tessera clients add|list|show|update|remove|rotate-secret`: registers and manages applications.
 struct ClientsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "clients", abstract: "Manage applications (OAuth clients).",
-                                                    subcommands: [Add.self, Update.self])
+                                                    subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self, RotateSecret.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an application and print its credentials.")

@@ -66,7 +66,7 @@ extension ClientsCommand {
 
         func run() async throws {
             let update = update
-            try await options.withProvider { try await $0.administration.updateClient(clientID: clientID, update) }
+            _ = try await options.withProvider { try await $0.administration.updateClient(clientID: clientID, update) }
             switch update.backchannelLogout {
             case .on(let uri, _)?: print("back-channel logout URI of \(clientID): \(uri)")
             case .off?: print("back-channel logout off for \(clientID)")

@@ -3,11 +3,11 @@ import Foundation
 import TesseraCore
 import TesseraServer
 
-/// `tessera grants add|list|remove`: which client may get tokens for which API, with which
+/// `tessera grants add|list|update|remove`: which client may get tokens for which API, with which
 /// permissions (Auth0's client grants). Without a grant a client gets no token for an API.
 struct GrantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "grants", abstract: "Manage client grants: which client may get tokens for which API.",
-                                                    subcommands: [Add.self, List.self, Remove.self])
+                                                    subcommands: [Add.self, List.self, Update.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Grant a client access to an API, with some of its permissions.")
@@ -41,7 +41,7 @@ struct GrantsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every client grant.")
 
-        @Flag(help: "Print one JSON array of {client_id, audience, scope}.")
+        @Flag(help: "Print one JSON array of {id, client_id, audience, scope}.")
         var json = false
 
         @OptionGroup var options: ProviderOptions
@@ -49,12 +49,10 @@ struct GrantsCommand: AsyncParsableCommand {
         func run() async throws {
             let grants = try await options.withProvider { try await $0.administration.clientGrants() }
             if json {
-                let objects = grants.map { ["client_id": $0.clientID, "audience": $0.apiIdentifier, "scope": $0.scopes.tokens] as [String: Any] }
-                let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                try AdminOutput.printJSON(grants.map(AdminOutput.json))
             } else {
                 for grant in grants {
-                    print("\(grant.clientID)  \(grant.apiIdentifier)  \(grant.scopes)")
+                    print("\(grant.id)  \(grant.clientID)  \(grant.apiIdentifier)  \(grant.scopes)")
                 }
             }
         }

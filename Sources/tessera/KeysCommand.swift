@@ -1,10 +1,10 @@
 import ArgumentParser
 import TesseraServer
 
-/// `tessera keys rotate`: the published next key starts signing, and a fresh next key is
-/// published. Running servers pick it up within their reload interval.
+/// `tessera keys list|rotate`: lists the published keys; on rotation the published next key starts
+/// signing, and a fresh next key is published. Running servers pick it up within their reload interval.
 struct KeysCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "keys", abstract: "Manage signing keys.", subcommands: [Rotate.self])
+    static let configuration = CommandConfiguration(commandName: "keys", abstract: "Manage signing keys.", subcommands: [List.self, Rotate.self])
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rotate the signing key of one algorithm.")

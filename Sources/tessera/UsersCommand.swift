@@ -3,11 +3,12 @@ import Foundation
 import TesseraCore
 import TesseraServer
 
-/// `tessera users add|update|consents`: creates a user who can log in; sets their standard claims;
+/// `tessera users add|list|show|update|remove|consents`: creates a user who can log in; lists, shows and
+/// removes users; sets their standard claims;
 /// lists and revokes their consents to third-party applications (``UsersConsentsCommand``).
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage users.",
-                                                    subcommands: [Add.self, Update.self, UsersConsentsCommand.self])
+                                                    subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self, UsersConsentsCommand.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user with an email and a password.")

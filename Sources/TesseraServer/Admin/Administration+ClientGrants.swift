@@ -1,7 +1,8 @@
 public import TesseraCore
 
-/// The operations behind `tessera grants add|list|remove`: which client may get tokens for which
-/// API (see ``APIAccess``). Every check runs before anything is written.
+/// The operations behind `tessera grants add|list|update|remove` and the management API's
+/// `/api/v2/client-grants`: which client may get tokens for which API (see ``APIAccess``). Every
+/// check runs before anything is written.
 extension Administration {
     /// Grants `clientID` access to the API `apiIdentifier` with `scopes` (all of them permissions
     /// the API defines; none is an audience-only token).
@@ -14,11 +15,9 @@ extension Administration {
         guard let api = try await store.api(identifier: apiIdentifier) else {
             throw RegistrationError.invalid("no API with the identifier \(apiIdentifier)")
         }
-        if let undefined = scopes.tokens.first(where: { !api.scopes.contains($0) }) {
-            throw RegistrationError.invalid("the API \(apiIdentifier) does not define the permission '\(undefined)'")
-        }
+        try Self.check(scopes, definedBy: api)
         if try await store.clientGrant(clientID: clientID, apiIdentifier: apiIdentifier) != nil {
-            throw RegistrationError.duplicate("client \(clientID) already has a grant for \(apiIdentifier); remove it first to change it")
+            throw RegistrationError.duplicate("client \(clientID) already has a grant for \(apiIdentifier); update or remove it")
         }
         let grant = ClientGrant(clientID: clientID, apiIdentifier: apiIdentifier, scopes: scopes)
         try await store.insert(grant, at: clock.now())
@@ -30,11 +29,64 @@ extension Administration {
         try await store.clientGrants()
     }
 
-    /// Withdraws a client's grant for an API; tokens already issued stay valid until they expire.
-    /// - Throws: ``RegistrationError`` when there is no such grant.
-    public func removeClientGrant(clientID: String, apiIdentifier: String) async throws {
-        guard try await store.deleteClientGrant(clientID: clientID, apiIdentifier: apiIdentifier) else {
-            throw RegistrationError.invalid("client \(clientID) has no grant for \(apiIdentifier)")
+    /// Client grants by client and API, a page at a time; optionally only those of one client or
+    /// for one API.
+    public func clientGrants(_ request: PageRequest, clientID: String? = nil, apiIdentifier: String? = nil) async throws -> ResultPage<ClientGrant> {
+        try await store.clientGrants(request, clientID: clientID, apiIdentifier: apiIdentifier)
+    }
+
+    /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such grant.
+    public func clientGrant(id: String) async throws -> ClientGrant {
+        guard let grant = try await store.clientGrant(id: id) else { throw Self.noClientGrant(id) }
+        return grant
+    }
+
+    /// The grant of `clientID` for `apiIdentifier`.
+    /// - Throws: ``RegistrationError/notFound(_:)`` when there is none.
+    public func clientGrant(clientID: String, apiIdentifier: String) async throws -> ClientGrant {
+        guard let grant = try await store.clientGrant(clientID: clientID, apiIdentifier: apiIdentifier) else {
+            throw RegistrationError.notFound("client \(clientID) has no grant for \(apiIdentifier)")
         }
+        return grant
+    }
+
+    /// Replaces the permissions of a grant, in one transaction; tokens already issued keep theirs
+    /// until they expire, refreshes get at most the new ones.
+    /// - Throws: ``RegistrationError`` for a permission the API does not define (nothing is written
+    ///   then), or ``RegistrationError/notFound(_:)`` when there is no such grant.
+    public func updateClientGrant(id: String, scopes: Scope) async throws -> ClientGrant {
+        guard let (_, after) = try await store.updateClientGrant(id: id, { _, api in
+            try Self.check(scopes, definedBy: api)
+            return scopes
+        }) else {
+            throw Self.noClientGrant(id)
+        }
+        return after
+    }
+
+    /// Withdraws a grant; tokens already issued stay valid until they expire.
+    /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such grant.
+    public func removeClientGrant(id: String) async throws {
+        guard try await store.deleteClientGrant(id: id) != nil else { throw Self.noClientGrant(id) }
+    }
+
+    /// Withdraws a client's grant for an API; tokens already issued stay valid until they expire.
+    /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such grant.
+    public func removeClientGrant(clientID: String, apiIdentifier: String) async throws {
+        guard try await store.removeClientGrant(clientID: clientID, apiIdentifier: apiIdentifier) != nil else {
+            throw RegistrationError.notFound("client \(clientID) has no grant for \(apiIdentifier)")
+        }
+    }
+
+    /// Every permission of a grant is one the API defines.
+    private static func check(_ scopes: Scope, definedBy api: API) throws(RegistrationError) {
+        guard scopes.isWellFormed else { throw .invalid("a scope contains characters RFC 6749 does not allow") }
+        if let undefined = scopes.tokens.first(where: { !api.scopes.contains($0) }) {
+            throw .invalid("the API \(api.identifier) does not define the permission '\(undefined)'")
+        }
+    }
+
+    static func noClientGrant(_ id: String) -> RegistrationError {
+        .notFound("there is no client grant with the id \(id)")
     }
 }

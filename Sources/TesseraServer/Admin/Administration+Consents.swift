@@ -12,18 +12,9 @@ extension Administration {
     ///   nothing is changed.
     public func revokeConsent(email: String, clientID: String) async throws {
         let user = try await user(email: email)
-        guard try await store.client(id: clientID) != nil else {
-            throw RegistrationError.invalid("no client with the id \(clientID)")
-        }
+        guard try await store.client(id: clientID) != nil else { throw Self.noClient(clientID) }
         guard try await store.revokeConsent(userID: user.id, clientID: clientID, at: clock.now()) else {
-            throw RegistrationError.invalid("\(user.email) has not consented to client \(clientID)")
+            throw RegistrationError.notFound("\(user.email) has not consented to client \(clientID)")
         }
-    }
-
-    private func user(email: String) async throws -> User {
-        guard let user = try await store.user(email: email) else {
-            throw RegistrationError.invalid("no user with the email \(User.normalizedEmail(email))")
-        }
-        return user
     }
 }

@@ -44,9 +44,7 @@ public struct Administration: Sendable {
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" "), !ControlCharacters.occur(in: email) else {
             throw RegistrationError.invalid("'\(email)' is not an email address")
         }
-        guard password.unredacted.count >= 8 else {
-            throw RegistrationError.invalid("the password must be at least 8 characters")
-        }
+        try Self.checkPassword(password)
         if try await store.user(email: email) != nil {
             throw RegistrationError.duplicate("a user with the email \(email) already exists")
         }

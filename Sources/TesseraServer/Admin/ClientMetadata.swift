@@ -101,7 +101,8 @@ struct ClientMetadata: Sendable {
         } catch {
             switch error {
             case .invalidRedirectURI(let message): throw OAuthError(.invalidRedirectURI, Self.sentence(message))
-            case .invalid(let message), .duplicate(let message): throw OAuthError(.invalidClientMetadata, Self.sentence(message))
+            case .invalid(let message), .duplicate(let message), .notFound(let message):
+                throw OAuthError(.invalidClientMetadata, Self.sentence(message))
             }
         }
         if let text = try Self.string(members, "scope") {

@@ -146,12 +146,15 @@ public enum RegistrationError: Error, CustomStringConvertible, Equatable {
     /// A redirect URI broke the rules: RFC 7591 §3.2.2 answers it `invalid_redirect_uri`.
     case invalidRedirectURI(String)
     case duplicate(String)
+    /// The client, user, API or grant named does not exist: the management API answers 404.
+    case notFound(String)
 
     public var description: String {
         switch self {
         case .invalid(let message): message
         case .invalidRedirectURI(let message): message
         case .duplicate(let message): message
+        case .notFound(let message): message
         }
     }
 }

@@ -13,6 +13,14 @@ enum Migrations {
         let statements: [String]
         /// The one engine the statements are for; on the other the step is recorded and does nothing.
         var only: SQLFlavor? = nil
+        /// Statements where the engines' SQL differs, run after ``statements`` on their engine.
+        var byFlavor: [SQLFlavor: [String]] = [:]
+
+        /// What runs on `flavor`.
+        func statements(for flavor: SQLFlavor) -> [String] {
+            guard only.map({ $0 == flavor }) ?? true else { return [] }
+            return statements + (byFlavor[flavor] ?? [])
+        }
     }
 
     static let steps: [Step] = [
@@ -319,6 +327,21 @@ enum Migrations {
             "CREATE INDEX audit_events_user_id ON audit_events (user_id, occurred_at)",
             "CREATE INDEX audit_events_client_id ON audit_events (client_id, occurred_at)",
         ]),
+        Step(version: 24, statements: [
+            // A client grant's own id (Auth0's `cgr_…`), so the management API and `tessera grants
+            // update` can name one; grants made before get a random one here.
+            "ALTER TABLE client_grants ADD COLUMN id TEXT",
+        ], byFlavor: [
+            .sqlite: [
+                "UPDATE client_grants SET id = 'cgr_' || lower(hex(randomblob(8)))",
+                "CREATE UNIQUE INDEX client_grants_id ON client_grants (id)",
+            ],
+            .postgres: [
+                "UPDATE client_grants SET id = 'cgr_' || substr(md5(random()::text || client_id || api_identifier), 1, 16)",
+                "ALTER TABLE client_grants ALTER COLUMN id SET NOT NULL",
+                "CREATE UNIQUE INDEX client_grants_id ON client_grants (id)",
+            ],
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns
@@ -332,7 +355,7 @@ enum Migrations {
             })
             var ran: [Int] = []
             for step in steps where !applied.contains(step.version) {
-                for statement in step.statements where step.only.map({ $0 == engine.flavor }) ?? true {
+                for statement in step.statements(for: engine.flavor) {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
                 let now = Int(Date().timeIntervalSince1970)

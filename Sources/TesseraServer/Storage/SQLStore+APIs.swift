@@ -5,10 +5,7 @@ extension SQLStore: APIStore {
     public func api(identifier: String) async throws -> API? {
         try await engine.read { database in
             try await database.raw("SELECT identifier, name, scopes FROM apis WHERE identifier = \(bind: identifier)")
-                .first().map { row in
-                    API(identifier: try row.value("identifier"), name: try row.value("name"),
-                        scopes: Scope(try row.value("scopes", as: String.self)))
-                }
+                .first().map(API.init(row:))
         }
     }
 
@@ -19,5 +16,11 @@ extension SQLStore: APIStore {
                 VALUES (\(bind: api.identifier), \(bind: api.name), \(bind: api.scopes.description), 0, \(bind: now))
                 """).run()
         }
+    }
+}
+
+extension API {
+    init(row: any SQLRow) throws {
+        self.init(identifier: try row.value("identifier"), name: try row.value("name"), scopes: Scope(try row.value("scopes", as: String.self)))
     }
 }

@@ -68,6 +68,12 @@ extension SQLStore: BackchannelLogoutStore {
         try await enqueueBackchannelLogouts(where: "g.id = ", grantID, at: now, on: database)
     }
 
+    /// Queues a logout token for every client with a back-channel URI that holds live tokens of
+    /// the user, inside the caller's transaction: the user is being removed, so every session ends.
+    static func enqueueBackchannelLogouts(userID: String, at now: Int, on database: any SQLDatabase) async throws {
+        try await enqueueBackchannelLogouts(where: "g.revoked_at IS NULL AND g.user_id = ", userID, at: now, on: database)
+    }
+
     /// The clients with tokens (a consumed code: tokens were issued) under the grants that match,
     /// one row per client, user and session.
     private static func enqueueBackchannelLogouts(where condition: String, _ value: String, at now: Int, on database: any SQLDatabase) async throws {

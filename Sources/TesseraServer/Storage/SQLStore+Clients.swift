@@ -2,14 +2,17 @@ import Foundation
 import SQLKit
 import TesseraCore
 
+/// The columns ``Client/init(row:)`` reads.
+let clientColumns = """
+    id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg, require_pushed_authorization,
+    backchannel_logout_uri, backchannel_logout_session_required, third_party, require_dpop
+    """
+
 extension SQLStore: ClientStore {
     public func client(id: String) async throws -> Client? {
         try await engine.read { database in
             try await database.raw("""
-                SELECT id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, id_token_alg,
-                       require_pushed_authorization, backchannel_logout_uri, backchannel_logout_session_required, third_party,
-                       require_dpop
-                FROM clients WHERE id = \(bind: id)
+                SELECT \(unsafeRaw: clientColumns) FROM clients WHERE id = \(bind: id)
                 """).first().map(Client.init(row:))
         }
     }

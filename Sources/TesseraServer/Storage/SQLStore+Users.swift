@@ -3,7 +3,7 @@ import SQLKit
 import TesseraCore
 
 /// The columns ``User/init(row:)`` reads.
-private let userColumns = "id, email, name, email_verified, password_hash, claims, updated_at"
+let userColumns = "id, email, name, email_verified, password_hash, claims, updated_at"
 
 /// The user's columns of a join, from the table aliased `alias`, each named with the prefix `u_`
 /// so they cannot collide with the other table's (see ``User/init(joinedRow:)``).

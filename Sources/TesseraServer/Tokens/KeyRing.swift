@@ -91,6 +91,12 @@ public final class KeyRing: Sendable {
         snapshot.withLock { $0 = loaded }
     }
 
+    /// Every key the ring publishes at `now` — next, current, and retired ones still within the
+    /// retention — as stored (sealed), for listing.
+    public func publishedKeys(now: Int) async throws -> [SigningKeyRecord] {
+        try await store.signingKeys(retiredAfter: now - retention)
+    }
+
     /// Promotes the published next key of `algorithm` to signing and publishes a fresh next key.
     /// Returns the kid that now signs.
     @discardableResult

@@ -68,8 +68,6 @@ extension Client {
     /// look. Never base64url, whose `-` and `_` would let an id start with `-` — which a command
     /// line (`tessera clients update ID`) reads as a flag.
     public static func newID() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
-        var generator = SystemRandomNumberGenerator()
-        return String(decoding: (0..<32).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
+        RandomIdentifier.alphanumeric(count: 32)
     }
 }

@@ -1,0 +1,54 @@
+public import TesseraCore
+
+/// The API operations behind `tessera apis list|update|remove` and the management API's
+/// `/api/v2/resource-servers`. Every check runs before anything is written.
+extension Administration {
+    /// Registered APIs in the order they were added, a page at a time.
+    public func apis(_ request: PageRequest) async throws -> ResultPage<API> {
+        try await store.apis(request)
+    }
+
+    /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such API.
+    public func api(identifier: String) async throws -> API {
+        guard let api = try await store.api(identifier: identifier) else { throw Self.noAPI(identifier) }
+        return api
+    }
+
+    /// Renames an API or replaces its permissions (nil: unchanged), in one transaction. A permission
+    /// a client grant still holds cannot be dropped: change or remove that grant first, so no grant
+    /// is changed behind the administrator's back.
+    /// - Throws: ``RegistrationError`` for an empty name, a malformed or reserved scope, a dropped
+    ///   permission a grant holds (nothing is written then), or ``RegistrationError/notFound(_:)``.
+    public func updateAPI(identifier: String, name: String? = nil, scopes: Scope? = nil) async throws -> API {
+        guard name != nil || scopes != nil else { throw RegistrationError.invalid("nothing to change: give a name or scopes") }
+        let outcome = try await store.updateAPI(identifier: identifier) { api, grants in
+            var api = api
+            if let name { api.name = name }
+            if let scopes { api.scopes = scopes }
+            try APIRegistration.validate(identifier: api.identifier, name: api.name, scopes: api.scopes)
+            for grant in grants {
+                if let dropped = grant.scopes.tokens.first(where: { !api.scopes.contains($0) }) {
+                    throw RegistrationError.invalid(
+                        "client grant \(grant.id) (client \(grant.clientID)) still holds '\(dropped)': change or remove it first")
+                }
+            }
+            return api
+        }
+        guard let (_, after) = outcome else { throw Self.noAPI(identifier) }
+        return after
+    }
+
+    /// Removes an API with its client grants and the consents users gave for it, in one
+    /// transaction; access tokens already issued for it live out their lifetime, and no new one is
+    /// issued. Returns the client grants that were removed.
+    /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such API.
+    @discardableResult
+    public func removeAPI(identifier: String) async throws -> [ClientGrant] {
+        guard let grants = try await store.deleteAPI(identifier: identifier) else { throw Self.noAPI(identifier) }
+        return grants
+    }
+
+    static func noAPI(_ identifier: String) -> RegistrationError {
+        .notFound("there is no API with the identifier \(identifier)")
+    }
+}
