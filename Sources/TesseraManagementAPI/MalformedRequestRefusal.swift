@@ -17,8 +17,11 @@ struct MalformedRequestRefusal: ServerMiddleware {
         operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
+        // Hummingbird hands over an empty body even when the request has none; an optional
+        // body (the rotation's) must then read as absent, not as empty JSON.
+        let hasBody = request.headerFields[.contentLength].map { $0 != "0" } ?? (request.headerFields[.transferEncoding] != nil)
         do {
-            return try await next(request, body, metadata)
+            return try await next(request, hasBody ? body : nil, metadata)
         } catch let error as ServerError {
             let refusal = ManagementRefusal(status: 400, errorCode: "invalid_body", message: Self.message(for: error))
             let bytes = try JSONEncoder().encode(refusal.body)

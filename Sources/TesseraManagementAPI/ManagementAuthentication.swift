@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import Synchronization
 import TesseraCore
 import TesseraServer
 
@@ -30,9 +31,14 @@ struct ManagementAuthentication: RouterMiddleware {
             context.logger.error("management API token check failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
             return ManagementRefusal(status: 500, errorCode: "server_error", message: "The request could not be completed; try again.").response
         }
-        return try await ManagementRequest.$caller.withValue(caller) {
-            try await next(request, context)
+        let challenge = ManagementRequest.Challenge()
+        var response = try await ManagementRequest.$caller.withValue(caller) {
+            try await ManagementRequest.$challenge.withValue(challenge) {
+                try await next(request, context)
+            }
         }
+        if let value = challenge.value { response.headers[.wwwAuthenticate] = value }
+        return response
     }
 }
 
@@ -40,4 +46,15 @@ struct ManagementAuthentication: RouterMiddleware {
 /// around the generated handlers, which are given no request context of their own.
 enum ManagementRequest {
     @TaskLocal static var caller: ManagementCaller?
+    @TaskLocal static var challenge: Challenge?
+
+    /// The `WWW-Authenticate` challenge of a refusal, handed back to the middleware to send as it
+    /// is: the generated code would percent-encode the quotes and spaces of a header value.
+    final class Challenge: Sendable {
+        private let storage = Mutex<String?>(nil)
+        var value: String? {
+            get { storage.withLock { $0 } }
+            set { storage.withLock { $0 = newValue } }
+        }
+    }
 }

@@ -5,11 +5,12 @@ import TesseraServer
 extension ManagementHandler {
     func getClients(_ input: Operations.GetClients.Input) async throws -> Operations.GetClients.Output {
         await perform("read:clients", refused: Operations.GetClients.Output.default) { admin in
-            let page = try await admin.clients(try pageRequest(page: input.query.page, perPage: input.query.perPage)).map(Components.Schemas.Client.init)
+            let request = try pageRequest(page: input.query.page, perPage: input.query.perPage)
+            let page: ResultPage<Components.Schemas.Client> = try await admin.clients(request).map { Components.Schemas.Client($0) }
             guard input.query.includeTotals == true else { return .ok(.init(body: .json(.case1(page.items)))) }
             let totals = Pagination(page)
-            return .ok(.init(body: .json(.ClientPage(.init(start: totals.start, limit: totals.limit, length: totals.length,
-                                                            total: totals.total, clients: page.items)))))
+            let body = Components.Schemas.ClientPage(start: totals.start, limit: totals.limit, length: totals.length, total: totals.total, clients: page.items)
+            return .ok(.init(body: .json(.ClientPage(body))))
         }
     }
 
@@ -30,8 +31,7 @@ extension ManagementHandler {
     func patchClientsById(_ input: Operations.PatchClientsById.Input) async throws -> Operations.PatchClientsById.Output {
         await perform("update:clients", refused: Operations.PatchClientsById.Output.default) { admin in
             guard case .json(let body) = input.body else { throw RegistrationError.invalid("the body must be JSON") }
-            try await admin.updateClient(clientID: input.path.id, body.update)
-            return .ok(.init(body: .json(.init(try await admin.client(id: input.path.id)))))
+            return .ok(.init(body: .json(.init(try await admin.updateClient(clientID: input.path.id, body.update)))))
         }
     }
 

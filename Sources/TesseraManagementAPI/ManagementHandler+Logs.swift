@@ -9,14 +9,10 @@ extension ManagementHandler {
     func getLogs(_ input: Operations.GetLogs.Input) async throws -> Operations.GetLogs.Output {
         await perform("read:logs", refused: Operations.GetLogs.Output.default) { admin in
             let request = try pageRequest(page: input.query.page, perPage: input.query.perPage)
-            var query = AuditEventQuery()
-            query.since = try input.query.since.map(Self.unixTime(since:))
-            query.types = try input.query._type.map(Self.eventTypes(named:)) ?? []
-            query.userID = input.query.userId
-            query.clientID = input.query.clientId
-            query.page = request.page
-            query.perPage = request.perPage
-            let page = try await admin.auditEvents(query).map(Components.Schemas.LogEvent.init)
+            let query = AuditEventQuery(
+                since: try input.query.since.map(Self.unixTime(since:)), types: try input.query._type.map(Self.eventTypes(named:)) ?? [],
+                userID: input.query.userId, clientID: input.query.clientId, page: request.page, perPage: request.perPage)
+            let page = try await auditPage(admin, query).map(Components.Schemas.LogEvent.init)
             guard input.query.includeTotals == true else { return .ok(.init(body: .json(.case1(page.items)))) }
             let totals = Pagination(page)
             return .ok(.init(body: .json(.LogPage(.init(start: totals.start, limit: totals.limit, length: totals.length,

@@ -25,7 +25,7 @@ extension ManagementHandler {
 
 extension Components.Schemas.SigningKey {
     init(_ key: SigningKeyInfo) {
-        self.init(kid: key.kid, alg: key.algorithm.rawValue,
+        self.init(kid: key.kid, alg: key.algorithm,
                   current: key.state == .current, next: key.state == .next, previous: key.state == .retired,
                   currentSince: key.activatedAt.map { Date(timeIntervalSince1970: TimeInterval($0)) },
                   currentUntil: key.retiredAt.map { Date(timeIntervalSince1970: TimeInterval($0)) })

@@ -41,7 +41,10 @@ struct ManagementHandler: APIProtocol {
             logger.error("management API operation failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
             refusal = ManagementRefusal(status: 500, errorCode: "server_error", message: "The request could not be completed; try again.")
         }
-        return refused(refusal.status, refusal.documented)
+        // The challenge goes out through the middleware, untouched by the generated code's
+        // header encoding (which would percent-encode its quotes and spaces).
+        ManagementRequest.challenge?.value = refusal.challenge
+        return refused(refusal.status, .init(body: .json(refusal.body)))
     }
 
     /// The page a list operation asks for; out of range is the administration layer's 400.

@@ -43,15 +43,19 @@ struct ManagementRefusal: Error, Sendable {
     }
 
     /// Auth0's `error`: the status's reason phrase.
-    var reason: String { HTTPResponse.Status(code: status).reasonPhrase }
+    var reason: String {
+        switch status {
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 409: "Conflict"
+        default: "Internal Server Error"
+        }
+    }
 
     var body: Components.Schemas._Error {
         Components.Schemas._Error(statusCode: status, error: reason, message: message, errorCode: errorCode)
-    }
-
-    /// The documented `default` response of every operation.
-    var documented: Components.Responses._Error {
-        Components.Responses._Error(headers: .init(wwwAuthenticate: challenge), body: .json(body))
     }
 
     /// The same refusal as a Hummingbird response, for the middlewares that answer before the

@@ -31,6 +31,15 @@ extension Provider {
         api.name == managementAPIName && api.identifier.hasSuffix("/api/v2/")
     }
 
+    /// Refuses a change to the management API itself (its permissions are what its callers are
+    /// checked against): 400 through the API, an error line from the CLI.
+    /// - Throws: ``RegistrationError/invalid(_:)`` when `api` is the management API.
+    public static func refuseChangingManagementAPI(_ api: API) throws(RegistrationError) {
+        guard !isManagementAPI(api) else {
+            throw .invalid("\(api.identifier) is the \(managementAPIName), which cannot be changed or removed")
+        }
+    }
+
     /// Registers the management API when it is missing; a no-op when it exists. Two nodes opening
     /// at once may both insert: the loser finds the winner's row and carries on.
     static func registerManagementAPI(in store: SQLStore, issuer: String, now: Int) async throws {

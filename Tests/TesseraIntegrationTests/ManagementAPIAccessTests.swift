@@ -28,7 +28,7 @@ struct ManagementAPIAccessTests {
             #expect(refused.auth0ErrorCode == "insufficient_scope")
             #expect((refused.json["message"] as? String)?.contains("create:clients") == true)
             let challenge = try #require(refused.header("WWW-Authenticate"))
-            #expect(challenge.contains(#"error="insufficient_scope""#) && challenge.contains(#"scope="create:clients""#))
+            #expect(challenge.contains(#"error="insufficient_scope""#) && challenge.contains(#"scope="create:clients""#), "\(challenge)")
             #expect(try await reader.call(.GET, "/clients").status == 200)
             // Nothing was written by the refused call.
             #expect(try await reader.list("/clients").allSatisfy { $0["name"] as? String != "Not Allowed" })
@@ -56,7 +56,7 @@ struct ManagementAPIAccessTests {
             try await server.addUser()
             let client = try await server.addClient()
             let tokens = try await server.exchange(try await server.code(for: client), client: client)
-            let idToken = try #require(tokens.json["id_token"] as? String, tokens.body)
+            let idToken = try #require(tokens.json["id_token"] as? String, "\(tokens.body)")
             let result = try await server.managementCall(.GET, "/clients", bearer: idToken)
             #expect(result.status == 401)
             #expect(result.auth0ErrorCode == "invalid_token")
@@ -104,9 +104,10 @@ struct ManagementAPIAccessTests {
                 #expect(result.status == 400, "\(body): \(result.status) \(result.body)")
                 #expect(result.auth0ErrorCode == "invalid_body", "\(body): \(result.body)")
             }
-            let noType = try await send(.POST, server.url("/api/v2/users"), headers: [("Authorization", "Bearer \(session.token)")],
-                                        body: #"{"email":"a@example.com","password":"long enough"}"#)
-            #expect(noType.status == 400, "\(noType.status) \(noType.body)")
+            let wrongType = try await send(.POST, server.url("/api/v2/users"),
+                                           headers: [("Authorization", "Bearer \(session.token)"), ("Content-Type", "text/plain")],
+                                           body: #"{"email":"a@example.com","password":"long enough"}"#)
+            #expect(wrongType.status == 400, "\(wrongType.status) \(wrongType.body)")
             #expect(try await session.call(.GET, "/clients?per_page=101").status == 400)
             #expect(try await session.call(.GET, "/clients?page=-1").status == 400)
             #expect(try await session.call(.GET, "/clients?per_page=abc").status == 400)

@@ -29,7 +29,7 @@ struct ManagementSession: Sendable {
     func list(_ path: String) async throws -> [[String: Any]] {
         let result = try await call(.GET, path)
         #expect(result.status == 200, "\(path): \(result.status) \(result.body)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.body.utf8)) as? [[String: Any]], result.body)
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.body.utf8)) as? [[String: Any]], "\(result.body)")
     }
 }
 

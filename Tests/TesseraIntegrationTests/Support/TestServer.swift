@@ -6,6 +6,7 @@ import NIOCore
 import ServiceLifecycle
 import TesseraCore
 import TesseraServer
+import TesseraManagementAPI
 
 /// The real provider, in-process, on an ephemeral loopback port, over a fresh database of the
 /// engine a test names (see ``TestDatabase``).
@@ -78,7 +79,11 @@ struct TestServer: ProviderUnderTest {
         let application: RunningApplication
         do {
             application = try await RunningApplication.start(logger: logger) { onRunning in
-                try provider.application(listen: .init(host: "127.0.0.1", port: port), logger: logger) { onRunning() }
+                // TEMPORARY until ops lands application(managementRoutes:).
+                let router = provider.router()
+                try ManagementAPI(provider: provider).register(on: router)
+                return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "tessera"),
+                                   services: provider.services, onServerRunning: { _ in onRunning() }, logger: logger)
             }
         } catch {
             await provider.shutdown()
