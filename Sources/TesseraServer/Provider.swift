@@ -72,9 +72,15 @@ public struct Provider: Sendable {
         }
     }
 
-    /// The operations of `tessera clients add`, `users add` and `keys rotate`.
+    /// The administration layer acting for the command line (``AuditActor/commandLine``).
     public var administration: Administration {
-        Administration(store: store, keyRing: keyRing, passwords: passwords, clock: clock)
+        administration(actor: .commandLine)
+    }
+
+    /// The administration layer acting for `actor`, whose changes its audit events name (the
+    /// management API passes the calling client, and the request's address as `ipAddress`).
+    public func administration(actor: AuditActor, ipAddress: String? = nil) -> Administration {
+        Administration(store: store, keyRing: keyRing, passwords: passwords, clock: clock, audit: audit, actor: actor, ipAddress: ipAddress)
     }
 
     /// Background work a running server needs: rotating keys on schedule, picking up keys

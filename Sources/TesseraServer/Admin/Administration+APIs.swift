@@ -3,7 +3,7 @@ public import TesseraCore
 /// The API operations behind `tessera apis list|update|remove` and the management API's
 /// `/api/v2/resource-servers`. Every check runs before anything is written.
 extension Administration {
-    /// Registered APIs in the order they were added, a page at a time.
+    /// Registered APIs oldest first, a page at a time.
     public func apis(_ request: PageRequest) async throws -> ResultPage<API> {
         try await store.apis(request)
     }
@@ -35,6 +35,11 @@ extension Administration {
             return api
         }
         guard let (_, after) = outcome else { throw Self.noAPI(identifier) }
+        var fields: [String] = []
+        if name != nil { fields.append("name") }
+        if scopes != nil { fields.append("scopes") }
+        await record(.apiUpdated, details: ["identifier": .string(identifier), "fields": Self.strings(fields),
+                                            "scopes": Self.strings(after.scopes.tokens)])
         return after
     }
 
@@ -45,6 +50,7 @@ extension Administration {
     @discardableResult
     public func removeAPI(identifier: String) async throws -> [ClientGrant] {
         guard let grants = try await store.deleteAPI(identifier: identifier) else { throw Self.noAPI(identifier) }
+        await record(.apiDeleted, details: ["identifier": .string(identifier), "client_grants": Self.strings(grants.map(\.id))])
         return grants
     }
 

@@ -21,6 +21,7 @@ extension Administration {
         }
         let grant = ClientGrant(clientID: clientID, apiIdentifier: apiIdentifier, scopes: scopes)
         try await store.insert(grant, at: clock.now())
+        await record(.clientGrantCreated, clientID: clientID, details: Self.details(of: grant))
         return grant
     }
 
@@ -55,27 +56,32 @@ extension Administration {
     /// - Throws: ``RegistrationError`` for a permission the API does not define (nothing is written
     ///   then), or ``RegistrationError/notFound(_:)`` when there is no such grant.
     public func updateClientGrant(id: String, scopes: Scope) async throws -> ClientGrant {
-        guard let (_, after) = try await store.updateClientGrant(id: id, { _, api in
+        guard let (before, after) = try await store.updateClientGrant(id: id, { _, api in
             try Self.check(scopes, definedBy: api)
             return scopes
         }) else {
             throw Self.noClientGrant(id)
         }
+        var details = Self.details(of: after)
+        details["previous_scopes"] = Self.strings(before.scopes.tokens)
+        await record(.clientGrantUpdated, clientID: after.clientID, details: details)
         return after
     }
 
     /// Withdraws a grant; tokens already issued stay valid until they expire.
     /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such grant.
     public func removeClientGrant(id: String) async throws {
-        guard try await store.deleteClientGrant(id: id) != nil else { throw Self.noClientGrant(id) }
+        guard let grant = try await store.deleteClientGrant(id: id) else { throw Self.noClientGrant(id) }
+        await record(.clientGrantDeleted, clientID: grant.clientID, details: Self.details(of: grant))
     }
 
     /// Withdraws a client's grant for an API; tokens already issued stay valid until they expire.
     /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such grant.
     public func removeClientGrant(clientID: String, apiIdentifier: String) async throws {
-        guard try await store.removeClientGrant(clientID: clientID, apiIdentifier: apiIdentifier) != nil else {
+        guard let grant = try await store.removeClientGrant(clientID: clientID, apiIdentifier: apiIdentifier) else {
             throw RegistrationError.notFound("client \(clientID) has no grant for \(apiIdentifier)")
         }
+        await record(.clientGrantDeleted, clientID: clientID, details: Self.details(of: grant))
     }
 
     /// Every permission of a grant is one the API defines.
@@ -84,6 +90,11 @@ extension Administration {
         if let undefined = scopes.tokens.first(where: { !api.scopes.contains($0) }) {
             throw .invalid("the API \(api.identifier) does not define the permission '\(undefined)'")
         }
+    }
+
+    /// What an audit event says of a grant: its id, API and permissions.
+    private static func details(of grant: ClientGrant) -> [String: JSONValue] {
+        ["id": .string(grant.id), "audience": .string(grant.apiIdentifier), "scopes": strings(grant.scopes.tokens)]
     }
 
     static func noClientGrant(_ id: String) -> RegistrationError {

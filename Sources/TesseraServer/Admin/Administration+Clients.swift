@@ -3,7 +3,7 @@ public import TesseraCore
 /// The client operations behind `tessera clients list|show|update|remove|rotate-secret` and the
 /// management API's `/api/v2/clients`. Every check runs before anything is written.
 extension Administration {
-    /// Registered clients in the order they were added, a page at a time.
+    /// Registered clients oldest first, a page at a time.
     public func clients(_ request: PageRequest) async throws -> ResultPage<Client> {
         try await store.clients(request)
     }
@@ -23,6 +23,7 @@ extension Administration {
         guard let (_, after) = try await store.updateClient(id: clientID, { client in try update.applied(to: client) }) else {
             throw Self.noClient(clientID)
         }
+        await record(.clientUpdated, clientID: clientID, details: ["fields": Self.strings(update.fieldNames)])
         return after
     }
 
@@ -32,7 +33,8 @@ extension Administration {
     /// `DELETE /api/v2/clients/{id}` and Keycloak's client removal do too.
     /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such client.
     public func removeClient(id: String) async throws {
-        guard try await store.deleteClient(id: id) else { throw Self.noClient(id) }
+        guard let client = try await store.deleteClient(id: id) else { throw Self.noClient(id) }
+        await record(.clientDeleted, clientID: id, details: ["client_name": .string(client.name)])
     }
 
     /// Gives a confidential client a new 256-bit secret, stored as its SHA-256; the old secret
@@ -43,7 +45,9 @@ extension Administration {
     public func rotateClientSecret(id: String) async throws -> Secret {
         let secret = Secret.random()
         switch try await store.replaceClientSecret(id: id, with: SecretHash(of: secret)) {
-        case .replaced: return secret
+        case .replaced:
+            await record(.clientSecretRotated, clientID: id)
+            return secret
         case .publicClient: throw RegistrationError.invalid("client \(id) is a public client: it has no secret to rotate")
         case .notFound: throw Self.noClient(id)
         }

@@ -16,5 +16,6 @@ extension Administration {
         guard try await store.revokeConsent(userID: user.id, clientID: clientID, at: clock.now()) else {
             throw RegistrationError.notFound("\(user.email) has not consented to client \(clientID)")
         }
+        await record(.consentRevoked, clientID: clientID, userID: user.id)
     }
 }

@@ -6,7 +6,7 @@ extension Administration {
     /// The shortest password `users add` and a password change accept.
     public static let minimumPasswordLength = 8
 
-    /// Users in the order they were added, a page at a time; with `email`, only the user with that
+    /// Users oldest first, a page at a time; with `email`, only the user with that
     /// address (compared as stored: trimmed and lowercased).
     public func users(_ request: PageRequest, email: String? = nil) async throws -> ResultPage<User> {
         try await store.users(request, email: email)
@@ -43,6 +43,8 @@ extension Administration {
         }) else {
             throw RegistrationError.notFound("there is no user with the id \(id)")
         }
+        let fields = Self.claimNames(of: profile) + (password == nil ? [] : ["password"])
+        await record(.userUpdated, userID: id, details: ["fields": Self.strings(fields)])
         return after
     }
 
@@ -60,9 +62,10 @@ extension Administration {
     /// are revoked and deleted, their consents go — one transaction.
     /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such user.
     public func removeUser(id: String) async throws {
-        guard try await store.deleteUser(id: id, at: clock.now()) else {
+        guard let user = try await store.deleteUser(id: id, at: clock.now()) else {
             throw RegistrationError.notFound("there is no user with the id \(id)")
         }
+        await record(.userDeleted, userID: id, details: ["email": .string(user.email)])
     }
 
     /// A password must be at least ``minimumPasswordLength`` characters.

@@ -1,13 +1,28 @@
 import Foundation
 public import TesseraCore
 
-/// The administrative operations behind `tessera clients add`, `apis add`, `grants`, `users add` and `keys rotate`,
-/// shared by the CLI, the demo and the tests.
+/// The one administration layer: every operation behind `tessera clients|users|apis|grants|keys`
+/// and the management API's `/api/v2/…`, shared by the CLI, the management API, the demo and the
+/// tests, so each rule and each audit event lives once.
+///
+/// An administration acts for one ``AuditActor`` (the command line, a management API client) and
+/// records an audit event, naming that actor, after every change that succeeded — never for a
+/// refused one.
+///
+/// ```swift
+/// let administration = provider.administration(actor: .managementAPI(clientID: caller))
+/// let page = try await administration.clients(try PageRequest(page: 0, perPage: 20))
+/// ```
 public struct Administration: Sendable {
     let store: SQLStore
     let keyRing: KeyRing
     let passwords: PasswordHasher
     let clock: WallClock
+    let audit: AuditLog
+    /// Who the changes are recorded as made by.
+    public let actor: AuditActor
+    /// Where the administrator's request came from, when it came over HTTP.
+    public let ipAddress: String?
 
     /// A client as registered, with its secret — shown once, stored only as a hash.
     public struct RegisteredClient: Sendable {
@@ -21,6 +36,10 @@ public struct Administration: Sendable {
         let secret = registration.isPublic ? nil : Secret.random()
         let client = registration.client(id: Client.newID(), secretHash: secret.map(SecretHash.init(of:)))
         try await store.insert(client, at: clock.now())
+        await record(.clientCreated, clientID: client.id, details: [
+            "client_name": .string(client.name), "grant_types": Self.strings(client.grantTypes.map(\.rawValue)),
+            "public": .bool(client.isPublic), "third_party": .bool(client.isThirdParty),
+        ])
         return RegisteredClient(client: client, secret: secret)
     }
 
@@ -33,6 +52,7 @@ public struct Administration: Sendable {
         }
         let api = API(identifier: identifier, name: name, scopes: scopes)
         try await store.insert(api, at: clock.now())
+        await record(.apiCreated, details: ["identifier": .string(identifier), "name": .string(name), "scopes": Self.strings(scopes.tokens)])
         return api
     }
 
@@ -58,11 +78,14 @@ public struct Administration: Sendable {
         profile.apply(to: &user)
         user.updatedAt = clock.now()
         try await store.insert(user, at: clock.now())
+        await record(.userCreated, userID: user.id, details: ["email": .string(user.email), "fields": Self.strings(Self.claimNames(of: profile))])
         return user
     }
 
     /// Promotes the published next key of `algorithm` and publishes a fresh one; returns the new signing kid.
     public func rotateKeys(_ algorithm: SigningAlgorithm) async throws -> String? {
-        try await keyRing.rotate(algorithm, now: clock.now())
+        let kid = try await keyRing.rotate(algorithm, now: clock.now())
+        await record(.signingKeysRotated, details: ["alg": .string(algorithm.rawValue), "kid": kid.map(JSONValue.string) ?? .null])
+        return kid
     }
 }

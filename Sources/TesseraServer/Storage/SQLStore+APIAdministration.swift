@@ -3,7 +3,7 @@ import TesseraCore
 
 /// The reads and writes behind ``Administration``'s API operations, each write one transaction.
 extension SQLStore {
-    /// APIs in the order they were added.
+    /// APIs oldest first (by the second they were added, then by identifier).
     func apis(_ request: PageRequest) async throws -> ResultPage<API> {
         try await page(request, select: "SELECT identifier, name, scopes FROM apis ORDER BY created_at, identifier",
                        count: "SELECT COUNT(*) AS total FROM apis", API.init(row:))

@@ -14,7 +14,7 @@ enum ClientSecretReplacement: Sendable, Equatable {
 /// marks the client cache stale however it ends (on PostgreSQL migration 15's trigger tells every
 /// other node), so no node serves a record a change has replaced.
 extension SQLStore {
-    /// Clients in the order they were added.
+    /// Clients oldest first (by the second they were added, then by id).
     func clients(_ request: PageRequest) async throws -> ResultPage<Client> {
         try await page(request, select: "SELECT \(unsafeRaw: clientColumns) FROM clients ORDER BY created_at, id",
                        count: "SELECT COUNT(*) AS total FROM clients", Client.init(row:))
@@ -56,11 +56,13 @@ extension SQLStore {
     /// Deletes the client and, by the schema's cascades, everything it holds: its grants with
     /// their refresh and access tokens, client grants, consents, pushed requests and queued logout
     /// tokens. Its tokens stop working at once (introspection answers inactive; a JWT access token
-    /// a resource server checks offline lives out its few minutes). False when there was none.
-    func deleteClient(id clientID: String) async throws -> Bool {
+    /// a resource server checks offline lives out its few minutes). Returns the client as it was,
+    /// or nil when there was none.
+    func deleteClient(id clientID: String) async throws -> Client? {
         defer { clientChanges.changed() }
         return try await engine.transaction { database in
-            try await database.raw("DELETE FROM clients WHERE id = \(bind: clientID) RETURNING id").first() != nil
+            try await database.raw("DELETE FROM clients WHERE id = \(bind: clientID) RETURNING \(unsafeRaw: clientColumns)")
+                .first().map(Client.init(row:))
         }
     }
 

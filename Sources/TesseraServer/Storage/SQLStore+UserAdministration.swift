@@ -3,7 +3,7 @@ import TesseraCore
 
 /// The reads and writes behind ``Administration``'s user operations, each write one transaction.
 extension SQLStore {
-    /// Users in the order they were added; with `email`, only the user with that address (normalized).
+    /// Users oldest first (by the second they were added, then by id); with `email`, only the user with that address (normalized).
     func users(_ request: PageRequest, email: String? = nil) async throws -> ResultPage<User> {
         let filter: SQLQueryString = email.map { " WHERE email = \(bind: User.normalizedEmail($0))" } ?? ""
         return try await page(request, select: "SELECT \(unsafeRaw: userColumns) FROM users" + filter + " ORDER BY created_at, id",
@@ -41,16 +41,19 @@ extension SQLStore {
     /// Ends everything the user has and deletes them, in one transaction: every client with a
     /// back-channel logout URI that holds the user's tokens is queued a logout token first; the
     /// schema's cascades then delete the user's login sessions, grants (with their refresh and
-    /// access tokens) and consents. False (nothing written) when there is no such user.
-    func deleteUser(id userID: String, at now: Int) async throws -> Bool {
+    /// access tokens) and consents. Returns the user as they were, or nil (nothing written) when
+    /// there is no such user.
+    func deleteUser(id userID: String, at now: Int) async throws -> User? {
         let lock = lockingClause
         return try await engine.transaction { database in
-            guard try await database.raw("SELECT id FROM users WHERE id = \(bind: userID)\(lock)").first() != nil else {
-                return false
+            guard let user = try await database.raw("""
+                SELECT \(unsafeRaw: userColumns) FROM users WHERE id = \(bind: userID)\(lock)
+                """).first().map(User.init(row:)) else {
+                return nil
             }
             try await Self.enqueueBackchannelLogouts(userID: userID, at: now, on: database)
             try await database.raw("DELETE FROM users WHERE id = \(bind: userID)").run()
-            return true
+            return user
         }
     }
 }
