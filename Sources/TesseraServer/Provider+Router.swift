@@ -3,8 +3,22 @@ public import Hummingbird
 import TesseraCore
 
 extension Provider {
-    /// Every endpoint, at Auth0's paths.
-    public func router() -> Router<ProviderRequestContext> {
+    /// Every public endpoint, at Auth0's paths, plus `/healthz`, `/readyz` and — unless an admin
+    /// listener serves it instead — `/metrics`.
+    ///
+    /// - Parameters:
+    ///   - servesMetrics: false when ``adminRouter(adding:)`` serves `/metrics` on its own port, so
+    ///     the public port no longer shows the process's counters to the internet.
+    ///   - extraRoutes: more routes on the same router (the management API when there is no admin
+    ///     listener).
+    ///
+    /// ```swift
+    /// let app = Application(router: provider.router(), services: provider.services)
+    /// ```
+    public func router(
+        servesMetrics: Bool = true,
+        adding extraRoutes: (Router<ProviderRequestContext>) throws -> Void = { _ in }
+    ) rethrows -> Router<ProviderRequestContext> {
         let pages = Pages()
         let authenticator = ClientAuthenticator(clients: clients)
         let issuer = TokenIssuer(configuration: configuration, keyRing: keyRing)
@@ -39,15 +53,12 @@ extension Provider {
                                     maxBodyBytes: configuration.maxBodyBytes)
         let discovery = DiscoveryEndpoint(configuration: configuration)
         let jwks = JWKSEndpoint(keyRing: keyRing)
-        let health = HealthEndpoints(database: store)
         let introspect = IntrospectEndpoint(configuration: configuration, authenticator: authenticator, accessTokens: store,
                                             refreshTokens: store, clientGrants: store, keyRing: keyRing, clock: clock)
         let logout = LogoutEndpoint(configuration: configuration, clients: store, sessions: store, keyRing: keyRing,
                                     cookies: cookies, csrf: csrf, pages: pages, clock: clock)
 
-        let router = Router(context: ProviderRequestContext.self)
-        router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: RequestMetricsMiddleware())
+        let router = operationsRouter(servesMetrics: servesMetrics)
         router.get("/authorize") { await authorize.respond(to: $0, context: $1) }
         router.post("/authorize") { await authorize.respond(to: $0, context: $1) }
         router.post("/login") { await login.respond(to: $0, context: $1) }
@@ -66,10 +77,8 @@ extension Provider {
         router.get("/oidc/logout") { await logout.oidcLogout($0, context: $1) }
         router.post("/oidc/logout") { await logout.oidcLogout($0, context: $1) }
         router.get("/v2/logout") { await logout.auth0Logout($0, context: $1) }
-        router.get("/metrics") { MetricsEndpoint().respond(to: $0, context: $1) }
-        router.get("/healthz") { health.live($0, context: $1) }
-        router.get("/readyz") { await health.ready($0, context: $1) }
         addRegistrationRoutes(to: router)
+        try extraRoutes(router)
         return router
     }
 }

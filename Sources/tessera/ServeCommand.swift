@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import TesseraManagementAPI
 import TesseraServer
+import UnixSignals
 
 /// `tessera serve`: the provider on one port, until SIGTERM or SIGINT, which let in-flight
 /// requests finish before exiting.
@@ -61,6 +64,15 @@ struct ServeCommand: AsyncParsableCommand {
           help: "Require a server nonce (sent in DPoP-Nonce headers) in every DPoP proof the provider receives (RFC 9449 §8): proofs made in advance are refused; clients pay one retry when the nonce rotates.")
     var dpopNonce = false
 
+    @Option(name: .customLong("admin-host"),
+            help: ArgumentHelp("The address of the admin listener (default 127.0.0.1); needs --admin-port.", valueName: "address"))
+    var adminHost: String?
+
+    @Option(name: .customLong("admin-port"),
+            help: ArgumentHelp("Serve /metrics, /healthz, /readyz and the management API on this port, apart from the public one (which then no longer serves /metrics). Plain HTTP: keep it on loopback or a private network.",
+                               valueName: "port"))
+    var adminPort: Int?
+
     @OptionGroup var options: ProviderOptions
 
     mutating func validate() throws {
@@ -84,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("cannot read \(path)")
         }
         _ = try Self.ranges(trustedProxies)
+        try validateAdminListener()
         guard (1...10_000).contains(registrationsPerMinute) else {
             throw ValidationError("--registrations-per-minute must be between 1 and 10000")
         }
@@ -119,8 +132,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger()
+        // Before anything opens a connection, so every span of this process goes to the exporter.
+        let traceExport = try TraceExport.start(logger: logger)
         let scheme = tlsCertificate == nil ? "http" : "https"
-        let issuer = self.issuer ?? "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let issuer = self.issuer ?? Self.url(scheme: scheme, host: host, port: port)
         let (codeTTL, grace, rotationDays) = (self.codeTTL, refreshGraceSeconds, keyRotationDays)
         let database = try options.databaseURL()
         let keyReload = keyReloadSeconds.map { Duration.seconds($0) }
@@ -142,11 +157,16 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--database: \(database) was created by tessera demo and holds its public login; serve another database")
             }
             let listen = ListenConfiguration(host: host, port: port, tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey)
-            let app = try provider.application(listen: listen, logger: logger) {
+            let admin = adminListener
+            let adminLine = admin.map { "; admin \(Self.url(host: $0.host, port: $0.port))" } ?? ""
+            let app = try provider.application(listen: listen, admin: admin,
+                                               managementRoutes: { try ManagementAPI(provider: provider).register(on: $0) }, logger: logger) {
                 // One line on stdout, flushed, so scripts and tests can wait for it.
-                FileHandle.standardOutput.write(Data("tessera: serving \(issuer) (database \(database))\n".utf8))
+                FileHandle.standardOutput.write(Data("tessera: serving \(issuer) (database \(database)\(adminLine))\n".utf8))
             }
-            try await app.runService()
+            // Stopped in reverse order: the server drains its requests, then the last spans are flushed.
+            let services: [any Service] = (traceExport.map { [$0] } ?? []) + [app]
+            try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         } catch {
             await provider.shutdown()
             throw error

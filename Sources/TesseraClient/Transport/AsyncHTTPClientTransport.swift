@@ -5,7 +5,8 @@ import NIOHTTP1
 import TesseraCore
 
 /// ``HTTPTransport`` over AsyncHTTPClient: no redirects followed, a deadline on the whole
-/// exchange, and a cap on how much of a response is read.
+/// exchange, a cap on how much of a response is read, and the caller's trace context sent along
+/// (W3C `traceparent`, through the bootstrapped instrument).
 ///
 /// ```swift
 /// let transport = AsyncHTTPClientTransport()                       // a shared client, made once
@@ -34,6 +35,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         if let authorization = request.authorization {
             outgoing.headers.add(name: "Authorization", value: authorization.unredacted)
         }
+        TraceContextHeaders.inject(into: &outgoing.headers)
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(string: body.unredacted))
         }
@@ -65,5 +67,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
 private let sharedNoRedirectClient: HTTPClient = {
     var configuration = HTTPClient.Configuration()
     configuration.redirectConfiguration = .disallow
+    // The transport propagates the trace context itself; AsyncHTTPClient's own client spans
+    // would record each request's full URL and query.
+    configuration.tracing.tracer = nil
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 }()

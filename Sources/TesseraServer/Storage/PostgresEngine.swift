@@ -73,7 +73,8 @@ public final class PostgresEngine: SQLEngine {
     }
 
     public func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await client.withConnection { connection in
+        let body = DatabaseSpans.wrap(body, system: flavor)
+        return try await client.withConnection { connection in
             try await body(PostgresPreparedDatabase(connection: connection, names: statements, invalidated: nil))
         }
     }
@@ -85,7 +86,8 @@ public final class PostgresEngine: SQLEngine {
     /// Runs `body` in a transaction, again from `BEGIN` when a prepared statement the server no
     /// longer had aborted it (nothing was committed, so exactly-once is untouched).
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await client.withConnection { connection in
+        let body = DatabaseSpans.wrap(body, system: flavor)
+        return try await client.withConnection { connection in
             var attempt = 0
             while true {
                 let invalidated = PostgresPreparedDatabase.Invalidation()

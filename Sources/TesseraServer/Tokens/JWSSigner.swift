@@ -1,5 +1,6 @@
 import Foundation
 import TesseraCore
+import Tracing
 
 /// The private half of a signing key, turning a JWS signing input into its signature.
 ///
@@ -40,7 +41,18 @@ enum JWSSerializer {
         return try assemble(payload: Array(try encoder.encode(claims)), type: type, kid: kid, key: key)
     }
 
+    /// Traced as a `jws.sign` span with the algorithm, kid and `typ` (the signature is the cost a
+    /// token request pays); never the claims or the token.
     private static func assemble(payload: [UInt8], type: String, kid: String, key: any JWSSigningKey) throws -> String {
+        try withSpan("jws.sign") { span in
+            span.attributes["tessera.jws.alg"] = key.algorithm.rawValue
+            span.attributes["tessera.jws.kid"] = kid
+            span.attributes["tessera.jws.typ"] = type
+            return try serialize(payload: payload, type: type, kid: kid, key: key)
+        }
+    }
+
+    private static func serialize(payload: [UInt8], type: String, kid: String, key: any JWSSigningKey) throws -> String {
         var header = JSONWriter(capacity: 96)
         header.beginObject()
         header.member("alg", key.algorithm.rawValue)

@@ -2,6 +2,7 @@ import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
 public import TesseraCore
+import Tracing
 
 /// bcrypt for user passwords, run on NIO's blocking thread pool so that a login (tens of
 /// milliseconds of CPU) never stalls the event loops serving other requests, and bounded by a
@@ -28,15 +29,25 @@ public struct PasswordHasher: Sendable {
     /// - Throws: ``Busy`` when the limit is reached.
     public func hash(_ password: Secret) async throws -> String {
         let cost = self.cost
-        return try await limited { Bcrypt.hash(password.unredacted, cost: cost) }
+        return try await traced("password.hash") { try await limited { Bcrypt.hash(password.unredacted, cost: cost) } }
     }
 
     /// Whether `password` matches `hash`; with no hash (unknown user) it still spends the time.
     /// - Throws: ``Busy`` when the limit is reached: nothing was checked.
     public func verify(_ password: Secret, against hash: String?) async throws -> Bool {
         let decoy = self.decoy
-        let matches = try await limited { Bcrypt.verify(password.unredacted, hash: hash ?? decoy) }
+        let matches = try await traced("password.verify") { try await limited { Bcrypt.verify(password.unredacted, hash: hash ?? decoy) } }
         return matches && hash != nil
+    }
+
+    /// A span around one bcrypt run (its wait for a thread included): the scheme and cost only,
+    /// never the password, the hash or whose they are — nor whether it matched.
+    private func traced<Result: Sendable>(_ name: String, _ work: () async throws -> Result) async throws -> Result {
+        try await withSpan(name) { span in
+            span.attributes["tessera.password.scheme"] = "bcrypt"
+            span.attributes["tessera.password.cost"] = Int(cost)
+            return try await work()
+        }
     }
 
     /// How many hashes and checks this hasher has started: what a flood of logins actually cost.

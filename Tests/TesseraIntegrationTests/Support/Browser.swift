@@ -6,6 +6,12 @@ import Synchronization
 /// A minimal browser: keeps the cookies a server sets and sends them back, follows nothing.
 final class Browser: Sendable {
     private let cookies = Mutex<[String: String]>([:])
+    /// Sent with every request (a `traceparent`, say).
+    private let extraHeaders: [(String, String)]
+
+    init(headers: [(String, String)] = []) {
+        self.extraHeaders = headers
+    }
 
     func get(_ url: String) async throws -> HTTPResult {
         try await request(.GET, url)
@@ -21,7 +27,7 @@ final class Browser: Sendable {
     func setCookie(_ name: String, _ value: String?) { cookies.withLock { $0[name] = value } }
 
     private func request(_ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: String? = nil) async throws -> HTTPResult {
-        var headers = headers
+        var headers = headers + extraHeaders
         let jar = cookies.withLock { $0 }
         if !jar.isEmpty {
             headers.append(("Cookie", jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")))

@@ -23,6 +23,8 @@ struct TestServer: ProviderUnderTest {
     let clock: ManualClock
     let database: TestDatabase
     let ledger: SecretLedger
+    /// The admin listener's base URL, when the test asked for one (`adminListener: true`).
+    var adminBaseURL: String? = nil
     private let application: RunningApplication
     /// False when the test handed in the database (to run several servers on it in turn).
     var ownsDatabase = true
@@ -31,22 +33,26 @@ struct TestServer: ProviderUnderTest {
     static let password = "correct horse battery"
 
     /// Runs `body` against a fresh server on `engine`, stopping it afterwards.
+    /// - Parameter adminListener: also serve the admin listener on a second free port (``adminBaseURL``).
     static func with<Result>(
         _ engine: TestEngine,
+        adminListener: Bool = false,
         configure: (inout ProviderConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
-        try await using(try await start(engine, configure: configure), stop: { await $0.stop() }, body)
+        try await using(try await start(engine, adminListener: adminListener, configure: configure), stop: { await $0.stop() }, body)
     }
 
     /// - Parameters:
     ///   - database: a database the test owns and drops itself (a fresh one by default).
     ///   - clock: the server's clock (a fresh one standing at now by default).
     static func start(_ engine: TestEngine, database: TestDatabase? = nil, clock: ManualClock = ManualClock(),
+                      adminListener: Bool = false,
                       configure: (inout ProviderConfiguration) -> Void = { _ in }) async throws -> TestServer {
         LogCapture.installed
         return try await RunningApplication.onFreePort { port in
-            try await start(engine, port: port, database: database, clock: clock, configure: configure)
+            try await start(engine, port: port, adminPort: adminListener ? freeLoopbackPort() : nil, database: database, clock: clock,
+                            configure: configure)
         }
     }
 
@@ -54,7 +60,7 @@ struct TestServer: ProviderUnderTest {
     /// (`TESSERA_MASTER_KEY`, base64) can work on the same database.
     static let masterKey: [UInt8] = Array(repeating: 7, count: 32)
 
-    private static func start(_ engine: TestEngine, port: Int, database given: TestDatabase?, clock: ManualClock,
+    private static func start(_ engine: TestEngine, port: Int, adminPort: Int?, database given: TestDatabase?, clock: ManualClock,
                               configure: (inout ProviderConfiguration) -> Void) async throws -> TestServer {
         let baseURL = "http://127.0.0.1:\(port)"
         var configuration = ProviderConfiguration(issuer: baseURL)
@@ -79,11 +85,12 @@ struct TestServer: ProviderUnderTest {
         let application: RunningApplication
         do {
             application = try await RunningApplication.start(logger: logger) { onRunning in
-                // TEMPORARY until ops lands application(managementRoutes:).
-                let router = provider.router()
-                try ManagementAPI(provider: provider).register(on: router)
-                return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "tessera"),
-                                   services: provider.services, onServerRunning: { _ in onRunning() }, logger: logger)
+                // The management API is mounted as `tessera serve` mounts it: on the admin
+                // listener when there is one, else on the public port.
+                try provider.application(listen: .init(host: "127.0.0.1", port: port),
+                                         admin: adminPort.map { .init(host: "127.0.0.1", port: $0) },
+                                         managementRoutes: { try ManagementAPI(provider: provider).register(on: $0) },
+                                         logger: logger) { onRunning() }
             }
         } catch {
             await provider.shutdown()
@@ -91,7 +98,8 @@ struct TestServer: ProviderUnderTest {
             throw error
         }
         return TestServer(provider: provider, baseURL: baseURL, clock: clock, database: database,
-                          ledger: SecretLedger(), application: application, ownsDatabase: given == nil)
+                          ledger: SecretLedger(), adminBaseURL: adminPort.map { "http://127.0.0.1:\($0)" },
+                          application: application, ownsDatabase: given == nil)
     }
 
     func stop() async {

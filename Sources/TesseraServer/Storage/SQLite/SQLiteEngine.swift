@@ -75,11 +75,12 @@ public final class SQLiteEngine: SQLEngine {
     }
 
     public func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await readers.withResource { try await body(SQLiteSQLDatabase(connection: $0, logger: Self.logger)) }
+        let body = DatabaseSpans.wrap(body, system: flavor)
+        return try await readers.withResource { try await body(SQLiteSQLDatabase(connection: $0, logger: Self.logger)) }
     }
 
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await writer.transaction(body)
+        try await writer.transaction(DatabaseSpans.wrap(body, system: flavor))
     }
 
     public func autocommit<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
