@@ -4,8 +4,8 @@ public import TesseraCore
 /// The management API (`/api/v2/…`) as an API of the provider's own: machine clients get tokens for
 /// it with client_credentials and a client grant for ``managementAudience``, like for any API.
 ///
-/// It is registered when the provider opens, so a fresh database can be administered over HTTP as
-/// soon as one client is granted it (`tessera grants add CLIENT ISSUER/api/v2/ --scope read:clients`).
+/// `tessera serve` registers it when it starts, so a fresh database can be administered over HTTP as
+/// soon as one client is granted it (`tessera grants add --client ID --api ISSUER/api/v2/ --scope read:clients`).
 extension Provider {
     /// The name the management API is registered under.
     public static let managementAPIName = "Tessera Management API"
@@ -21,9 +21,7 @@ extension Provider {
     ]
 
     /// The management API's identifier: the audience of its tokens, `ISSUER/api/v2/`.
-    public var managementAudience: String { Self.managementAudience(issuer: configuration.issuer) }
-
-    static func managementAudience(issuer: String) -> String { issuer + "/api/v2/" }
+    public var managementAudience: String { configuration.issuer + "/api/v2/" }
 
     /// Whether `api` is the management API of some issuer: it may not be changed or removed through
     /// the API or the CLI, which would lock its administrators out.
@@ -40,14 +38,16 @@ extension Provider {
         }
     }
 
-    /// Registers the management API when it is missing; a no-op when it exists. Two nodes opening
-    /// at once may both insert: the loser finds the winner's row and carries on.
-    static func registerManagementAPI(in store: SQLStore, issuer: String, now: Int) async throws {
-        let identifier = managementAudience(issuer: issuer)
+    /// Registers the management API when it is missing; a no-op when it exists. `tessera serve`
+    /// calls it once the provider is open (not every command that opens one: `tessera apis list`
+    /// run with another issuer must not register an API for it). Two nodes starting at once may
+    /// both insert: the loser finds the winner's row and carries on.
+    public func registerManagementAPI() async throws {
+        let identifier = managementAudience
         guard try await store.api(identifier: identifier) == nil else { return }
-        let api = API(identifier: identifier, name: managementAPIName, scopes: Scope(managementScopes))
+        let api = API(identifier: identifier, name: Self.managementAPIName, scopes: Scope(Self.managementScopes))
         do {
-            try await store.insert(api, at: now)
+            try await store.insert(api, at: clock.now())
         } catch {
             guard try await store.api(identifier: identifier) != nil else { throw error }
         }

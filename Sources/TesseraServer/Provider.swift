@@ -56,7 +56,6 @@ public struct Provider: Sendable {
             let keyRing = KeyRing(store: store, masterKey: key, retention: configuration.keyRetention,
                                   backend: configuration.signingBackend)
             try await keyRing.prepare(now: clock.now())
-            try await registerManagementAPI(in: store, issuer: configuration.issuer, now: clock.now())
             return Provider(configuration: configuration, store: store, keyRing: keyRing, clock: clock,
                             passwords: PasswordHasher(cost: configuration.bcryptCost, concurrent: configuration.concurrentPasswordChecks,
                                                        queued: configuration.queuedPasswordChecks),

@@ -156,6 +156,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard try await !provider.store.isDemoDatabase() else {
                 throw ValidationError("--database: \(database) was created by tessera demo and holds its public login; serve another database")
             }
+            try await provider.registerManagementAPI()
             let listen = ListenConfiguration(host: host, port: port, tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey)
             let admin = adminListener
             let adminLine = admin.map { "; admin \(Self.url(host: $0.host, port: $0.port))" } ?? ""

@@ -67,6 +67,7 @@ struct ManagementAPIAccessTests {
     func userTokenRefused() async throws {
         try await TestServer.with(.sqlite) { server in
             try await server.addUser()
+            try await server.provider.registerManagementAPI()
             let client = try await server.addClient()
             try await server.grant(client, server.provider.managementAudience, scopes: "read:clients")
             let code = try await server.code(for: client, scope: "openid read:clients")

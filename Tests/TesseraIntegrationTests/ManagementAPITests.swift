@@ -131,7 +131,9 @@ struct ManagementAPITests {
             #expect(changed.status == 200, "\(changed.body)")
             #expect((changed.json["scopes"] as? [[String: Any]])?.compactMap { $0["value"] as? String } == ["read:orders", "write:orders"])
 
+            try await server.provider.registerManagementAPI()  // a second start registers nothing more
             let all = try await session.list("/resource-servers")
+            #expect(all.filter { $0["is_system"] as? Bool == true }.count == 1)
             let system = try #require(all.first { $0["identifier"] as? String == server.provider.managementAudience })
             #expect(system["name"] as? String == Provider.managementAPIName)
             #expect(system["is_system"] as? Bool == true)

@@ -35,7 +35,10 @@ struct ManagementSession: Sendable {
 
 extension TestServer {
     /// A machine client granted the management API with `scopes` (all of them by default), and its token.
+    /// The management API is registered first, as `tessera serve` does when it starts (test servers
+    /// leave it out otherwise, so other suites' API lists stay as they set them).
     func managementSession(scopes: [String] = Provider.managementScopes) async throws -> ManagementSession {
+        try await provider.registerManagementAPI()
         let machine = try await addClient(grantTypes: [.clientCredentials])
         try await grant(machine, provider.managementAudience, scopes: Scope(scopes))
         let response = try await clientCredentials(machine, audience: provider.managementAudience)
