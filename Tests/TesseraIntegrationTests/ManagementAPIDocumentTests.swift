@@ -44,6 +44,15 @@ struct ManagementAPIDocumentTests {
         }
     }
 
+    @Test("With an admin listener the management API is served there and leaves the public port")
+    func servedOnAdminListener() async throws {
+        try await TestServer.with(.sqlite, adminListener: true) { server in
+            let admin = try #require(server.adminBaseURL)
+            #expect(try await send(.GET, admin + "/api/v2/clients").status == 401)
+            #expect(try await send(.GET, server.url("/api/v2/clients")).status == 404)
+        }
+    }
+
     @Test("A path the document does not name is 404 under /api/v2, token or not")
     func undocumentedPathIsNotFound() async throws {
         try await TestServer.with(.sqlite) { server in
