@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "TesseraServer", targets: ["TesseraServer"]),
         .library(name: "TesseraClient", targets: ["TesseraClient"]),
         .library(name: "TesseraHummingbird", targets: ["TesseraHummingbird"]),
+        .library(name: "TesseraManagementAPI", targets: ["TesseraManagementAPI"]),
         .executable(name: "tessera", targets: ["tessera"]),
     ],
     dependencies: [
@@ -35,6 +36,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // The management API's server interface is generated from its OpenAPI document.
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/swift-server/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         // OTLP/HTTP only: the gRPC exporter's dependency tree is not needed to reach a collector.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
@@ -115,11 +120,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Auth0-shaped Management API v2; its interface is generated from openapi.yaml here only.
+        .target(
+            name: "TesseraManagementAPI",
+            dependencies: [
+                "TesseraCore",
+                "TesseraServer",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         .executableTarget(
             name: "tessera",
             dependencies: [
                 "TesseraCore",
                 "TesseraServer",
+                "TesseraManagementAPI",
                 "TesseraClient",
                 "TesseraHummingbird",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -178,6 +199,7 @@ let package = Package(
                 "TesseraServer",
                 "TesseraClient",
                 "TesseraHummingbird",
+                "TesseraManagementAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import TesseraManagementAPI
 import TesseraServer
 import UnixSignals
 
@@ -159,10 +160,12 @@ struct ServeCommand: AsyncParsableCommand {
             guard try await !provider.store.isDemoDatabase() else {
                 throw ValidationError("--database: \(database) was created by tessera demo and holds its public login; serve another database")
             }
+            try await provider.registerManagementAPI()
             let listen = ListenConfiguration(host: host, port: port, tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey)
             let admin = adminListener
             let adminLine = admin.map { "; admin \(Self.url(host: $0.host, port: $0.port))" } ?? ""
-            let app = try provider.application(listen: listen, admin: admin, logger: logger) {
+            let app = try provider.application(listen: listen, admin: admin,
+                                               managementRoutes: { try ManagementAPI(provider: provider).register(on: $0) }, logger: logger) {
                 // One line on stdout, flushed, so scripts and tests can wait for it.
                 FileHandle.standardOutput.write(Data("tessera: serving \(issuer) (database \(database)\(adminLine))\n".utf8))
             }

@@ -35,11 +35,7 @@ struct UserInfoEndpoint: Sendable {
                     .response(challenge: #"Bearer realm="tessera""#).adding(challenge: OAuthError.dpopChallenge(algorithms: dpop.algorithms))
             }
             scheme = presented.scheme
-            guard let key = await AccessTokenKey.of(presented.token, keyRing: keyRing),
-                  let record = try await accessTokens.accessToken(hash: key), record.isActive(at: clock.now())
-            else {
-                throw OAuthError(.invalidToken, "The access token is invalid, expired or revoked.")
-            }
+            let record = try await ActiveAccessToken.record(of: presented.token, accessTokens: accessTokens, keyRing: keyRing, clock: clock)
             try await dpop.check(presented, boundTo: record.dpopThumbprint, in: request)
             guard record.scope.contains("openid") else {
                 throw OAuthError(.insufficientScope, "The access token was not granted the 'openid' scope.")

@@ -15,7 +15,7 @@ extension OAuthError {
     }
 
     /// The `WWW-Authenticate: Bearer` challenge of RFC 6750 §3 for this error.
-    var bearerChallenge: String {
+    public var bearerChallenge: String {
         #"Bearer realm="tessera", "# + challengeParameters
     }
 

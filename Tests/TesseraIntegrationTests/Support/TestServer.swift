@@ -6,6 +6,7 @@ import NIOCore
 import ServiceLifecycle
 import TesseraCore
 import TesseraServer
+import TesseraManagementAPI
 
 /// The real provider, in-process, on an ephemeral loopback port, over a fresh database of the
 /// engine a test names (see ``TestDatabase``).
@@ -84,8 +85,12 @@ struct TestServer: ProviderUnderTest {
         let application: RunningApplication
         do {
             application = try await RunningApplication.start(logger: logger) { onRunning in
+                // The management API is mounted as `tessera serve` mounts it: on the admin
+                // listener when there is one, else on the public port.
                 try provider.application(listen: .init(host: "127.0.0.1", port: port),
-                                         admin: adminPort.map { .init(host: "127.0.0.1", port: $0) }, logger: logger) { onRunning() }
+                                         admin: adminPort.map { .init(host: "127.0.0.1", port: $0) },
+                                         managementRoutes: { try ManagementAPI(provider: provider).register(on: $0) },
+                                         logger: logger) { onRunning() }
             }
         } catch {
             await provider.shutdown()
