@@ -31,7 +31,6 @@ extension ManagementHandler {
     func patchResourceServersById(_ input: Operations.PatchResourceServersById.Input) async throws -> Operations.PatchResourceServersById.Output {
         await perform("update:resource_servers", refused: Operations.PatchResourceServersById.Output.default) { admin in
             guard case .json(let body) = input.body else { throw RegistrationError.invalid("the body must be JSON") }
-            try Provider.refuseChangingManagementAPI(try await admin.api(identifier: input.path.id))
             let api = try await admin.updateAPI(identifier: input.path.id, name: body.name, scopes: body.scopes.map { Scope(scopes: $0) })
             return .ok(.init(body: .json(.init(api))))
         }
@@ -39,7 +38,6 @@ extension ManagementHandler {
 
     func deleteResourceServersById(_ input: Operations.DeleteResourceServersById.Input) async throws -> Operations.DeleteResourceServersById.Output {
         await perform("delete:resource_servers", refused: Operations.DeleteResourceServersById.Output.default) { admin in
-            try Provider.refuseChangingManagementAPI(try await admin.api(identifier: input.path.id))
             try await admin.removeAPI(identifier: input.path.id)
             return .noContent(.init())
         }

@@ -138,4 +138,22 @@ struct AdministrationAPITests {
             }
         }
     }
+
+    @Test("attack: the CLI's administration layer cannot rename, re-scope or remove the management API and lock its administrators out",
+          arguments: TestEngine.all)
+    func managementAPIIsFixed(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            try await server.provider.registerManagementAPI()
+            let administration = server.provider.administration
+            let audience = server.provider.managementAudience
+            let before = try await administration.api(identifier: audience)
+            await #expect(throws: RegistrationError.invalid("\(audience) is the \(Provider.managementAPIName), which cannot be changed or removed")) {
+                try await administration.updateAPI(identifier: audience, scopes: "read:clients")
+            }
+            await #expect(throws: RegistrationError.self) { try await administration.removeAPI(identifier: audience) }
+            #expect(try await administration.api(identifier: audience) == before, "the management API is untouched")
+            let changes = try await server.provider.store.countAuditEvents(matching: AuditEventQuery(types: [.apiUpdated, .apiDeleted]))
+            #expect(changes == 0, "a refused change records no event")
+        }
+    }
 }

@@ -18,10 +18,12 @@ extension Administration {
     /// a client grant still holds cannot be dropped: change or remove that grant first, so no grant
     /// is changed behind the administrator's back.
     /// - Throws: ``RegistrationError`` for an empty name, a malformed or reserved scope, a dropped
-    ///   permission a grant holds (nothing is written then), or ``RegistrationError/notFound(_:)``.
+    ///   permission a grant holds, the management API itself (nothing is written then), or
+    ///   ``RegistrationError/notFound(_:)``.
     public func updateAPI(identifier: String, name: String? = nil, scopes: Scope? = nil) async throws -> API {
         guard name != nil || scopes != nil else { throw RegistrationError.invalid("nothing to change: give a name or scopes") }
         let outcome = try await store.updateAPI(identifier: identifier) { api, grants in
+            try Provider.refuseChangingManagementAPI(api)
             var api = api
             if let name { api.name = name }
             if let scopes { api.scopes = scopes }
@@ -46,9 +48,14 @@ extension Administration {
     /// Removes an API with its client grants and the consents users gave for it, in one
     /// transaction; access tokens already issued for it live out their lifetime, and no new one is
     /// issued. Returns the client grants that were removed.
-    /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such API.
+    /// - Throws: ``RegistrationError/notFound(_:)`` when there is no such API, and
+    ///   ``RegistrationError/invalid(_:)`` for the management API, whose removal would lock its
+    ///   administrators out.
     @discardableResult
     public func removeAPI(identifier: String) async throws -> [ClientGrant] {
+        if let api = try await store.api(identifier: identifier) {
+            try Provider.refuseChangingManagementAPI(api)
+        }
         guard let grants = try await store.deleteAPI(identifier: identifier) else { throw Self.noAPI(identifier) }
         await record(.apiDeleted, details: ["identifier": .string(identifier), "client_grants": Self.strings(grants.map(\.id))])
         return grants
