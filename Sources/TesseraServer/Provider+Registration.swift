@@ -6,11 +6,13 @@ extension Provider {
     func addRegistrationRoutes(to router: Router<ProviderRequestContext>) {
         let policy = configuration.registration
         guard policy.mode != .off else { return }
+        let clientAddress = ClientAddressResolver(trustedProxies: configuration.trustedProxies)
         let endpoint = RegistrationEndpoint(
             mode: policy.mode, issuer: configuration.issuer,
             registration: DynamicRegistration(store: store, clock: clock),
             throttle: RegistrationThrottle(policy: policy),
-            clientAddress: ClientAddressResolver(trustedProxies: configuration.trustedProxies),
+            clientAddress: clientAddress,
+            audit: EndpointAudit(log: audit, clientAddress: clientAddress),
             clock: clock, maxBodyBytes: configuration.maxBodyBytes)
         let management = RouterPath(RegistrationEndpoint.path + "/{\(RegistrationEndpoint.clientIDParameter)}")
         router.post(RouterPath(RegistrationEndpoint.path)) { await endpoint.register($0, context: $1) }

@@ -22,6 +22,9 @@ struct RegistrationEndpoint: Sendable {
     let registration: DynamicRegistration
     let throttle: RegistrationThrottle
     let clientAddress: ClientAddressResolver
+    /// Registrations, replacements and deletions are changes to clients: they go in the audit
+    /// trail beside the administrator's, made by the client itself.
+    let audit: EndpointAudit
     let clock: WallClock
     let maxBodyBytes: Int
 
@@ -49,6 +52,8 @@ struct RegistrationEndpoint: Sendable {
             let metadata = try ClientMetadata(json: body.readableBytesView)
             let registered = try await registration.register(metadata, initialAccessToken: initialAccessToken)
             context.logger.notice("client registered", metadata: ["client_id": .string(registered.record.client.id)])
+            await record(.clientCreated, of: registered.record.client, request: request, context: context,
+                         details: ["dynamic_registration": .bool(true), "name": .string(registered.record.client.name)])
             return .json(representation(of: registered), status: .created)
         } catch {
             return failure(error, operation: "client registration", logger: context.logger)
@@ -74,6 +79,7 @@ struct RegistrationEndpoint: Sendable {
             let body = try await OAuthRequestBody.jsonBytes(of: request, limit: maxBodyBytes, otherwise: Self.notJSON)
             let updated = try await registration.replace(record, with: try ClientMetadata.members(of: body.readableBytesView))
             context.logger.notice("registered client updated", metadata: ["client_id": .string(record.client.id)])
+            await self.record(.clientUpdated, of: record.client, request: request, context: context, details: ["dynamic_registration": .bool(true)])
             return .json(representation(of: updated))
         } catch {
             return failure(error, operation: "client configuration update", logger: context.logger)
@@ -87,10 +93,18 @@ struct RegistrationEndpoint: Sendable {
             let record = try await authorizedRecord(request, context: context)
             try await registration.delete(record)
             context.logger.notice("registered client deleted", metadata: ["client_id": .string(record.client.id)])
+            await self.record(.clientDeleted, of: record.client, request: request, context: context, details: ["dynamic_registration": .bool(true)])
             return Response(status: .noContent, headers: [.cacheControl: "no-store", .pragma: "no-cache"])
         } catch {
             return failure(error, operation: "client configuration delete", logger: context.logger)
         }
+    }
+
+    /// Records a change the client made to its own registration (RFC 7591 / 7592).
+    private func record(_ type: AuditEventType, of client: Client, request: Request, context: ProviderRequestContext,
+                        details: [String: JSONValue]) async {
+        await audit.request(request, context: context).record(type, actor: .client(id: client.id), clientID: client.id, userID: nil,
+                                                              details: details)
     }
 
     /// The self-registered client the path names, if the request's bearer token is its
