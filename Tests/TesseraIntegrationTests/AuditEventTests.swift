@@ -55,6 +55,12 @@ struct AuditEventTests {
             #expect(throttled.detail("email") == "alice@example.com")
             #expect(throttled.details["retry_after"] == .number(Double(try #require(blocked.header("Retry-After").flatMap(Int.init)))))
             #expect(try await server.events(.loginSucceeded).count == 1, "the blocked right password logged nobody in")
+            // attack: a flood of blocked attempts (cheap: no password is checked) writes no more
+            // rows: one login.throttled per block, however many attempts it refuses.
+            for email in ["alice@example.com", "Alice@Example.com", "alice@example.com"] {
+                #expect(try await LoginDefenceTests.attempt(server, client: client, email: email, password: "flood").status == 429)
+            }
+            #expect(try await server.events(.loginThrottled).count == 1, "one event for the block, not one per blocked attempt")
             try await server.expectNoSecretInEvents()
         }
     }

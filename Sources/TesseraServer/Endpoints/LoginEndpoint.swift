@@ -16,8 +16,9 @@ struct LoginEndpoint: Sendable {
     let credentials: PasswordLogin
     let clientAddress: ClientAddressResolver
     let maxBodyBytes: Int
-    /// Records every attempt: succeeded, failed, or throttled.
+    /// Records every attempt that succeeded or failed, and the first throttled one of each block.
     let audit: AuditLog
+    let throttledRecords = ThrottledLoginRecords()
 
     func respond(to request: Request, context: ProviderRequestContext) async -> Response {
         do {
@@ -53,9 +54,11 @@ struct LoginEndpoint: Sendable {
                 return flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
                                       error: "Wrong email or password.", status: .unauthorized)
             case .retryAfter(let wait):
-                // The account is looked up for the log only: the throttle itself never needs it.
-                let known = email.isEmpty ? nil : try await credentials.users.user(email: email)?.id
-                await events.loginThrottled(email: email, userID: known, retryAfter: wait, clientID: authorization.client.id)
+                if throttledRecords.isFirst(email: email, address: address?.description, blockedUntil: now + wait, now: now) {
+                    // The account is looked up for the log only: the throttle itself never needs it.
+                    let known = email.isEmpty ? nil : try await credentials.users.user(email: email)?.id
+                    await events.loginThrottled(email: email, userID: known, retryAfter: wait, clientID: authorization.client.id)
+                }
                 var response = flow.loginPage(for: authorization, csrf: csrfCookie, email: email,
                                               error: "Too many attempts. Try again in \(wait) seconds.", status: .tooManyRequests)
                 response.headers[.retryAfter] = String(wait)

@@ -18,7 +18,8 @@ extension RequestAudit {
     }
 
     /// `login.throttled`: the attempt was not checked; the browser was told to wait `retryAfter`
-    /// seconds (Auth0's `limit_wc`).
+    /// seconds (Auth0's `limit_wc`). Recorded for the first attempt of a block only (see
+    /// ``ThrottledLoginRecords``).
     func loginThrottled(email: String, userID: String?, retryAfter: Int, clientID: String) async {
         var details = Self.attempted(email)
         details["retry_after"] = .number(Double(retryAfter))
