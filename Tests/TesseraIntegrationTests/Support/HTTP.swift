@@ -12,6 +12,11 @@ let testHTTPClient: HTTPClient = {
     tls.additionalTrustRoots = [.file(TestCertificates.files.caPath)]
     var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
     configuration.redirectConfiguration = .disallow
+    // The attack tests send tens of requests to one server at once: each gets its own connection
+    // (the default eight per host would queue the rest, and under a loaded CI machine a request
+    // queued past the ten-second connect timeout failed with `getConnectionFromPoolTimeout`).
+    configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+    configuration.timeout.connect = .seconds(30)
     // No client spans and no injected `traceparent`, whenever the process's tracer is bootstrapped:
     // a test that means to send a trace context sets the header itself (see TraceCapture).
     configuration.tracing.tracer = nil
