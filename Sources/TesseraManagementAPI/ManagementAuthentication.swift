@@ -6,7 +6,7 @@ import TesseraCore
 import TesseraServer
 
 /// The gate in front of every management route: the request must carry a live Bearer access
-/// token of this provider for the management audience (``Provider/managementCaller(of:)``, the
+/// token of this provider for the management audience (``Provider/managementCaller(of:context:)``, the
 /// check `/userinfo` makes too). Refused: 401 with a `WWW-Authenticate: Bearer` challenge (RFC 6750
 /// §3) and Auth0's error body. Accepted: the caller is known to the handler for the request's
 /// duration (``ManagementRequest/caller``), which checks the operation's permission itself.
@@ -17,7 +17,7 @@ struct ManagementAuthentication: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let caller: ManagementCaller
         do {
-            guard let found = try await provider.managementCaller(of: request) else {
+            guard let found = try await provider.managementCaller(of: request, context: context) else {
                 return ManagementRefusal(
                     status: 401, errorCode: "invalid_token",
                     message: "An access token is required: send 'Authorization: Bearer <token>' for the audience \(provider.managementAudience).",

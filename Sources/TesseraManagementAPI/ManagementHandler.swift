@@ -15,7 +15,7 @@ struct ManagementHandler: APIProtocol {
     ///   - refused: the operation's `default` response, for every refusal: 401 without a caller
     ///     (the route was mounted without ``ManagementAuthentication``), 403 without the
     ///     permission, 400/404/409 from the administration layer, 500 when the store fails.
-    ///   - operation: the work, given the administration layer acting as `management-api:CLIENT_ID`.
+    ///   - operation: the work, given the administration layer acting as `management-api:CLIENT_ID` from the caller's address.
     func perform<Output>(
         _ permission: String,
         refused: (Int, Components.Responses._Error) -> Output,
@@ -32,7 +32,7 @@ struct ManagementHandler: APIProtocol {
             } catch {
                 throw ManagementRefusal(error, permission: permission)
             }
-            return try await operation(provider.administration(actor: .managementAPI(clientID: caller.clientID)))
+            return try await operation(provider.administration(actor: .managementAPI(clientID: caller.clientID), ipAddress: caller.ipAddress))
         } catch let error as ManagementRefusal {
             refusal = error
         } catch let error as RegistrationError {

@@ -2,10 +2,12 @@ public import Hummingbird
 public import TesseraCore
 
 /// Who calls the management API: the machine client a token for ``Provider/managementAudience``
-/// was issued to, and the permissions it carries.
+/// was issued to, the permissions it carries, and the address it called from (as
+/// ``ClientAddressResolver`` finds it), which the audit trail records with each change it makes.
 public struct ManagementCaller: Sendable, Equatable {
     public let clientID: String
     public let scope: Scope
+    public let ipAddress: String?
 
     /// The refusal when the token lacks `permission`: 403 `insufficient_scope` naming it.
     public func require(_ permission: String) throws(OAuthError) {
@@ -27,7 +29,7 @@ extension Provider {
     /// - Throws: ``OAuthError`` `invalid_token` (401) for a token that is malformed, unknown,
     ///   expired, revoked, an id_token, a user's, for another audience, or DPoP-bound; the store's error
     ///   when it cannot be reached.
-    public func managementCaller(of request: Request) async throws -> ManagementCaller? {
+    public func managementCaller(of request: Request, context: ProviderRequestContext) async throws -> ManagementCaller? {
         if BearerToken.inHeader(of: request, scheme: "DPoP") != nil {
             throw OAuthError(.invalidToken, "The management API accepts Bearer tokens only: request a token without a DPoP proof.")
         }
@@ -49,6 +51,8 @@ extension Provider {
         guard record.grant.userID == nil else {
             throw OAuthError(.invalidToken, "The management API accepts machine tokens (client_credentials) only, not a user's.")
         }
-        return ManagementCaller(clientID: record.grant.clientID, scope: record.scope)
+        let address = ClientAddressResolver(trustedProxies: configuration.trustedProxies)
+            .clientAddress(peer: context.peerAddress, headers: request.headers)
+        return ManagementCaller(clientID: record.grant.clientID, scope: record.scope, ipAddress: address?.description)
     }
 }

@@ -192,7 +192,7 @@ struct ManagementAPITests {
         }
     }
 
-    @Test("Logs: the API's own changes, newest first, by the management-api actor, filtered by type, user and client",
+    @Test("Logs: the API's own changes, newest first, by the management-api actor from its address, filtered by type, user and client",
           arguments: TestEngine.all)
     func logs(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in
@@ -209,6 +209,7 @@ struct ManagementAPITests {
             #expect(created.allSatisfy { $0["tessera_type"] as? String == "client.created" })
             #expect(created.first?["client_id"] as? String == secondID, "newest first")
             #expect(created.first?["actor"] as? String == "management-api:\(session.machine.id)")
+            #expect(created.first?["ip"] as? String == "127.0.0.1", "the caller's address, as for every other event")
             #expect(try await session.list("/logs?client_id=\(secondID)").allSatisfy { $0["client_id"] as? String == secondID })
             #expect(try await session.list("/logs?user_id=nobody").isEmpty)
             #expect(try await session.call(.GET, "/logs?type=no.such.event").status == 400)
