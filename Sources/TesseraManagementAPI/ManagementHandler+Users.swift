@@ -57,6 +57,7 @@ extension ProfileChange {
 extension Components.Schemas.User {
     init(_ user: User) {
         self.init(userId: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified,
+                  createdAt: user.createdAt.map { Date(timeIntervalSince1970: TimeInterval($0)) },
                   updatedAt: user.updatedAt.map { Date(timeIntervalSince1970: TimeInterval($0)) })
     }
 }

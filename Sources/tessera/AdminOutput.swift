@@ -39,7 +39,7 @@ enum AdminOutput {
     /// A user as the OpenID claims name them, with the other standard claims (never the password hash).
     static func json(_ user: User) throws -> [String: Any] {
         var object: [String: Any] = ["user_id": user.id, "email": user.email, "name": user.name, "email_verified": user.emailVerified,
-                                     "updated_at": user.updatedAt ?? NSNull()]
+                                     "created_at": user.createdAt ?? NSNull(), "updated_at": user.updatedAt ?? NSNull()]
         for (claim, value) in user.claims {
             object[claim] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(value), options: [.fragmentsAllowed])
         }

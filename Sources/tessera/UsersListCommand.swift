@@ -10,7 +10,7 @@ extension UsersCommand {
         @Option(help: "Only the user with this email address.")
         var email: String?
 
-        @Flag(help: "Print one JSON array of users (user_id, email, name, email_verified, updated_at and standard claims).")
+        @Flag(help: "Print one JSON array of users (user_id, email, name, email_verified, created_at, updated_at and standard claims).")
         var json = false
 
         @OptionGroup var options: ProviderOptions

@@ -90,6 +90,7 @@ struct AdminCommandTests {
 
             let shown = try #require(try await Self.json(["users", "show", bobID], database) as? [String: Any])
             #expect(shown["email"] as? String == "bob@example.com" && shown["name"] as? String == "bob")
+            #expect((shown["created_at"] as? Int ?? 0) > 1_700_000_000, "when the user was added, in seconds since 1970")
             let byEmail = try #require(try await Self.json(["users", "show", "bob@example.com"], database) as? [String: Any])
             #expect(byEmail["user_id"] as? String == bobID)
 

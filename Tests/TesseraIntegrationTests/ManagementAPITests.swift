@@ -89,6 +89,8 @@ struct ManagementAPITests {
             let id = try #require(created.json["user_id"] as? String)
             #expect(created.json["email"] as? String == "bob@example.com")
             #expect(created.json["password"] == nil)
+            let createdAt = try #require(created.json["created_at"] as? String, "Auth0's user carries when it was made")
+            #expect(ISO8601DateFormatter().date(from: createdAt) == Date(timeIntervalSince1970: TimeInterval(server.clock.wallClock.now())))
             let client = try await server.addClient()
             #expect(try await server.exchange(try await server.code(for: client, email: "bob@example.com"), client: client).status == 200)
 
@@ -100,10 +102,13 @@ struct ManagementAPITests {
             #expect(found.map { $0["user_id"] as? String } == [id])
             #expect(try await session.list("/users?email=nobody%40example.com").isEmpty)
 
+            server.clock.advance(by: 60)
             let changed = try await session.call(.PATCH, "/users/\(id)", json: ["name": "Robert", "email_verified": false])
             #expect(changed.status == 200, "\(changed.body)")
             #expect(changed.json["name"] as? String == "Robert")
             #expect(changed.json["email_verified"] as? Bool == false)
+            #expect(changed.json["created_at"] as? String == createdAt && changed.json["updated_at"] as? String != createdAt,
+                    "a change moves updated_at, never created_at")
             #expect(try await session.call(.GET, "/users/\(id)").json["name"] as? String == "Robert")
 
             #expect(try await session.call(.DELETE, "/users/\(id)").status == 204)

@@ -76,8 +76,10 @@ public struct Administration: Sendable {
             passwordHash: try await passwords.hash(password)
         )
         profile.apply(to: &user)
-        user.updatedAt = clock.now()
-        try await store.insert(user, at: clock.now())
+        let now = clock.now()
+        user.createdAt = now
+        user.updatedAt = now
+        try await store.insert(user, at: now)
         await record(.userCreated, userID: user.id, details: ["email": .string(user.email), "fields": Self.strings(Self.claimNames(of: profile))])
         return user
     }

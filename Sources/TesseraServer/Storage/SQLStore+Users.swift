@@ -3,7 +3,7 @@ import SQLKit
 import TesseraCore
 
 /// The columns ``User/init(row:)`` reads.
-let userColumns = "id, email, name, email_verified, password_hash, claims, updated_at"
+let userColumns = "id, email, name, email_verified, password_hash, claims, updated_at, created_at"
 
 /// The user's columns of a join, from the table aliased `alias`, each named with the prefix `u_`
 /// so they cannot collide with the other table's (see ``User/init(joinedRow:)``).
@@ -69,7 +69,8 @@ extension User {
             emailVerified: try row.value(prefix + "email_verified", as: Int.self) != 0,
             passwordHash: try row.value(prefix + "password_hash"),
             claims: try JSONDecoder().decode([String: JSONValue].self, from: Data(try row.value(prefix + "claims", as: String.self).utf8)),
-            updatedAt: try row.optional(prefix + "updated_at")
+            updatedAt: try row.optional(prefix + "updated_at"),
+            createdAt: try row.optional(prefix + "created_at")
         )
     }
 

@@ -16,9 +16,11 @@ public struct User: Sendable, Equatable {
     public var claims: [String: JSONValue]
     /// When the user last changed (the `updated_at` claim); set by the store.
     public var updatedAt: Int?
+    /// When the user was added (Auth0's `created_at`, for administrators); set by the store.
+    public var createdAt: Int?
 
     public init(id: String, email: String, name: String, emailVerified: Bool, passwordHash: String,
-                claims: [String: JSONValue] = [:], updatedAt: Int? = nil) {
+                claims: [String: JSONValue] = [:], updatedAt: Int? = nil, createdAt: Int? = nil) {
         self.id = id
         self.email = email
         self.name = name
@@ -26,6 +28,7 @@ public struct User: Sendable, Equatable {
         self.passwordHash = passwordHash
         self.claims = claims
         self.updatedAt = updatedAt
+        self.createdAt = createdAt
     }
 }
 
