@@ -6,7 +6,7 @@ import TesseraServer
 
 @Suite("Storage on SQLite and PostgreSQL")
 struct StorageTests {
-    static let allVersions = [1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]
+    static let allVersions = [1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]
 
     @Test("migrations are versioned: each step applied once and recorded; a second run applies none", arguments: TestEngine.all)
     func migrationsAreVersioned(engine: TestEngine) async throws {

@@ -14,20 +14,28 @@ extension Administration {
         return api
     }
 
-    /// Renames an API or replaces its permissions (nil: unchanged), in one transaction. A permission
-    /// a client grant still holds cannot be dropped: change or remove that grant first, so no grant
-    /// is changed behind the administrator's back.
+    /// Renames an API, replaces its permissions or their descriptions (nil: unchanged), in one
+    /// transaction. A dropped permission takes its description with it. A permission a client
+    /// grant still holds cannot be dropped: change or remove that grant first, so no grant is
+    /// changed behind the administrator's back.
     /// - Throws: ``RegistrationError`` for an empty name, a malformed or reserved scope, a dropped
     ///   permission a grant holds, the management API itself (nothing is written then), or
     ///   ``RegistrationError/notFound(_:)``.
-    public func updateAPI(identifier: String, name: String? = nil, scopes: Scope? = nil) async throws -> API {
-        guard name != nil || scopes != nil else { throw RegistrationError.invalid("nothing to change: give a name or scopes") }
+    public func updateAPI(identifier: String, name: String? = nil, scopes: Scope? = nil,
+                          scopeDescriptions: [String: String]? = nil) async throws -> API {
+        guard name != nil || scopes != nil || scopeDescriptions != nil else {
+            throw RegistrationError.invalid("nothing to change: give a name, scopes or scope descriptions")
+        }
         let outcome = try await store.updateAPI(identifier: identifier) { api, grants in
             try Provider.refuseChangingManagementAPI(api)
             var api = api
             if let name { api.name = name }
-            if let scopes { api.scopes = scopes }
-            try APIRegistration.validate(identifier: api.identifier, name: api.name, scopes: api.scopes)
+            if let scopes {
+                api.scopes = scopes
+                api.scopeDescriptions = api.scopeDescriptions.filter { scopes.contains($0.key) }
+            }
+            if let scopeDescriptions { api.scopeDescriptions = scopeDescriptions.filter { !$0.value.isEmpty } }
+            try APIRegistration.validate(identifier: api.identifier, name: api.name, scopes: api.scopes, descriptions: api.scopeDescriptions)
             for grant in grants {
                 if let dropped = grant.scopes.tokens.first(where: { !api.scopes.contains($0) }) {
                     throw RegistrationError.invalid(
@@ -40,6 +48,7 @@ extension Administration {
         var fields: [String] = []
         if name != nil { fields.append("name") }
         if scopes != nil { fields.append("scopes") }
+        if scopeDescriptions != nil { fields.append("scope_descriptions") }
         await record(.apiUpdated, details: ["identifier": .string(identifier), "fields": Self.strings(fields),
                                             "scopes": Self.strings(after.scopes.tokens)])
         return after

@@ -43,14 +43,16 @@ public struct Administration: Sendable {
         return RegisteredClient(client: client, secret: secret)
     }
 
-    /// Registers an API (resource server) that access tokens can name as their `audience`.
-    /// - Throws: ``RegistrationError`` for an identifier that is not an absolute URI or is taken.
-    public func addAPI(identifier: String, name: String, scopes: Scope) async throws -> API {
-        try APIRegistration.validate(identifier: identifier, name: name, scopes: scopes)
+    /// Registers an API (resource server) that access tokens can name as their `audience`, with
+    /// words for what its permissions allow (an empty description is none).
+    /// - Throws: ``RegistrationError`` for an identifier that is not an absolute URI or is taken,
+    ///   or a description of a scope the API does not define.
+    public func addAPI(identifier: String, name: String, scopes: Scope, scopeDescriptions: [String: String] = [:]) async throws -> API {
+        try APIRegistration.validate(identifier: identifier, name: name, scopes: scopes, descriptions: scopeDescriptions)
         if try await store.api(identifier: identifier) != nil {
             throw RegistrationError.duplicate("an API with the identifier \(identifier) already exists")
         }
-        let api = API(identifier: identifier, name: name, scopes: scopes)
+        let api = API(identifier: identifier, name: name, scopes: scopes, scopeDescriptions: scopeDescriptions.filter { !$0.value.isEmpty })
         try await store.insert(api, at: clock.now())
         await record(.apiCreated, details: ["identifier": .string(identifier), "name": .string(name), "scopes": Self.strings(scopes.tokens)])
         return api

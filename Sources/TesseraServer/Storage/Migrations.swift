@@ -342,6 +342,11 @@ enum Migrations {
                 "CREATE UNIQUE INDEX client_grants_id ON client_grants (id)",
             ],
         ]),
+        Step(version: 25, statements: [
+            // What each of an API's permissions allows, in words (a JSON object by scope): the
+            // management API's `scopes[].description`, shown on the consent page.
+            "ALTER TABLE apis ADD COLUMN scope_descriptions TEXT NOT NULL DEFAULT '{}'",
+        ]),
     ]
 
     /// Applies every step not yet recorded, in order (a gap in the numbering is no error); returns

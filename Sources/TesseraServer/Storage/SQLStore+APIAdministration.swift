@@ -5,12 +5,12 @@ import TesseraCore
 extension SQLStore {
     /// APIs oldest first (by the second they were added, then by identifier).
     func apis(_ request: PageRequest) async throws -> ResultPage<API> {
-        try await page(request, select: "SELECT identifier, name, scopes FROM apis ORDER BY created_at, identifier",
+        try await page(request, select: "SELECT \(unsafeRaw: apiColumns) FROM apis ORDER BY created_at, identifier",
                        count: "SELECT COUNT(*) AS total FROM apis", API.init(row:))
     }
 
     /// Reads the API under a row lock, with the client grants for it, passes them to `change`, and
-    /// writes the name and scopes `change` returns, in one transaction: nil when there is no such
+    /// writes the name, scopes and their descriptions `change` returns, in one transaction: nil when there is no such
     /// API; nothing is written when `change` throws.
     func updateAPI(
         identifier: String, _ change: @escaping @Sendable (API, [ClientGrant]) throws -> API
@@ -18,7 +18,7 @@ extension SQLStore {
         let lock = lockingClause
         return try await engine.transaction { database in
             guard let before = try await database.raw("""
-                SELECT identifier, name, scopes FROM apis WHERE identifier = \(bind: identifier)\(lock)
+                SELECT \(unsafeRaw: apiColumns) FROM apis WHERE identifier = \(bind: identifier)\(lock)
                 """).first().map(API.init(row:)) else {
                 return nil
             }
@@ -28,7 +28,9 @@ extension SQLStore {
             var after = try change(before, grants)
             after.identifier = before.identifier
             try await database.raw("""
-                UPDATE apis SET name = \(bind: after.name), scopes = \(bind: after.scopes.description) WHERE identifier = \(bind: identifier)
+                UPDATE apis SET name = \(bind: after.name), scopes = \(bind: after.scopes.description),
+                                scope_descriptions = \(bind: try API.encodeDescriptions(after.scopeDescriptions))
+                WHERE identifier = \(bind: identifier)
                 """).run()
             return (before, after)
         }

@@ -67,7 +67,7 @@ extension SQLStore {
                 SELECT \(unsafeRaw: clientGrantColumns) FROM client_grants WHERE id = \(bind: id)\(lock)
                 """).first().map(ClientGrant.init(row:)),
                 let api = try await database.raw("""
-                    SELECT identifier, name, scopes FROM apis WHERE identifier = \(bind: before.apiIdentifier)
+                    SELECT \(unsafeRaw: apiColumns) FROM apis WHERE identifier = \(bind: before.apiIdentifier)
                     """).first().map(API.init(row:))
             else {
                 return nil

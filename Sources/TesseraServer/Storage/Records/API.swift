@@ -7,10 +7,15 @@ public struct API: Sendable, Equatable {
     public var name: String
     /// The permissions the API defines; a token for it carries a subset.
     public var scopes: Scope
+    /// What each permission allows, in words, by scope (Auth0's scope `description`): shown on the
+    /// consent page, so a user grants "Read your orders" rather than `read:orders`. Only the
+    /// scopes the API defines have one, and not every scope needs one.
+    public var scopeDescriptions: [String: String]
 
-    public init(identifier: String, name: String, scopes: Scope) {
+    public init(identifier: String, name: String, scopes: Scope, scopeDescriptions: [String: String] = [:]) {
         self.identifier = identifier
         self.name = name
         self.scopes = scopes
+        self.scopeDescriptions = scopeDescriptions
     }
 }
