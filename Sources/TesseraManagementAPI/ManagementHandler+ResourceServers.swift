@@ -17,7 +17,9 @@ extension ManagementHandler {
     func postResourceServers(_ input: Operations.PostResourceServers.Input) async throws -> Operations.PostResourceServers.Output {
         await perform("create:resource_servers", refused: Operations.PostResourceServers.Output.default) { admin in
             guard case .json(let body) = input.body else { throw RegistrationError.invalid("the body must be JSON") }
-            let api = try await admin.addAPI(identifier: body.identifier, name: body.name, scopes: Scope(scopes: body.scopes ?? []))
+            let scopes = body.scopes ?? []
+            let api = try await admin.addAPI(identifier: body.identifier, name: body.name, scopes: Scope(scopes: scopes),
+                                             scopeDescriptions: Scope.descriptions(of: scopes))
             return .created(.init(body: .json(.init(api))))
         }
     }
@@ -31,7 +33,8 @@ extension ManagementHandler {
     func patchResourceServersById(_ input: Operations.PatchResourceServersById.Input) async throws -> Operations.PatchResourceServersById.Output {
         await perform("update:resource_servers", refused: Operations.PatchResourceServersById.Output.default) { admin in
             guard case .json(let body) = input.body else { throw RegistrationError.invalid("the body must be JSON") }
-            let api = try await admin.updateAPI(identifier: input.path.id, name: body.name, scopes: body.scopes.map { Scope(scopes: $0) })
+            let api = try await admin.updateAPI(identifier: input.path.id, name: body.name, scopes: body.scopes.map { Scope(scopes: $0) },
+                                                scopeDescriptions: body.scopes.map(Scope.descriptions(of:)))
             return .ok(.init(body: .json(.init(api))))
         }
     }
@@ -45,15 +48,21 @@ extension ManagementHandler {
 }
 
 extension Scope {
-    /// Auth0's `[{value, description}]`; Tessera keeps the values only.
+    /// The permissions of Auth0's `[{value, description}]`.
     init(scopes: [Components.Schemas.ResourceServerScope]) {
         self.init(scopes.map(\.value))
+    }
+
+    /// The descriptions of Auth0's `[{value, description}]`, by scope.
+    static func descriptions(of scopes: [Components.Schemas.ResourceServerScope]) -> [String: String] {
+        Dictionary(scopes.compactMap { scope in scope.description.map { (scope.value, $0) } }, uniquingKeysWith: { _, last in last })
     }
 }
 
 extension Components.Schemas.ResourceServer {
     init(_ api: API) {
         self.init(id: api.identifier, identifier: api.identifier, name: api.name,
-                  scopes: api.scopes.tokens.map { .init(value: $0) }, isSystem: Provider.isManagementAPI(api))
+                  scopes: api.scopes.tokens.map { .init(value: $0, description: api.scopeDescriptions[$0]) },
+                  isSystem: Provider.isManagementAPI(api))
     }
 }

@@ -151,6 +151,41 @@ struct ManagementAPITests {
         }
     }
 
+    @Test("Resource servers keep each scope's description: created, read, replaced with the scopes, refused when too long or for another scope",
+          arguments: TestEngine.all)
+    func scopeDescriptions(engine: TestEngine) async throws {
+        try await TestServer.with(engine) { server in
+            let session = try await server.managementSession()
+            let encoded = try #require(Self.orders.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            func described() async throws -> [String: String] {
+                let scopes = try await session.call(.GET, "/resource-servers/\(encoded)").json["scopes"] as? [[String: Any]] ?? []
+                return Dictionary(uniqueKeysWithValues: scopes.compactMap { scope in
+                    (scope["description"] as? String).map { (scope["value"] as? String ?? "", $0) }
+                })
+            }
+            let created = try await session.call(.POST, "/resource-servers", json: [
+                "identifier": Self.orders, "name": "Orders",
+                "scopes": [["value": "read:orders", "description": "Read your orders"], ["value": "write:orders"]]])
+            #expect(created.status == 201, "\(created.body)")
+            #expect(try await described() == ["read:orders": "Read your orders"])
+
+            let replaced = try await session.call(.PATCH, "/resource-servers/\(encoded)", json: [
+                "scopes": [["value": "write:orders", "description": "Place orders"]]])
+            #expect(replaced.status == 200, "\(replaced.body)")
+            #expect(try await described() == ["write:orders": "Place orders"], "the scopes, with their descriptions, are replaced whole")
+            let renamed = try await session.call(.PATCH, "/resource-servers/\(encoded)", json: ["name": "Order Book"])
+            #expect(renamed.status == 200)
+            #expect(try await described() == ["write:orders": "Place orders"], "a rename keeps the descriptions")
+
+            let tooLong = String(repeating: "x", count: APIRegistration.maximumDescriptionLength + 1)
+            for refused in [[["value": "write:orders", "description": tooLong]], [["value": "write:orders", "description": "two\nlines"]]] {
+                let answer = try await session.call(.PATCH, "/resource-servers/\(encoded)", json: ["scopes": refused])
+                #expect(answer.status == 400, "\(answer.body)")
+            }
+            #expect(try await described() == ["write:orders": "Place orders"], "a refused change writes nothing")
+        }
+    }
+
     @Test("Client grants: create, list by client and by audience, change the scope (tokens follow), remove", arguments: TestEngine.all)
     func clientGrants(engine: TestEngine) async throws {
         try await TestServer.with(engine) { server in
