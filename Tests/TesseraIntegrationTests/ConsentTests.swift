@@ -74,6 +74,21 @@ struct ConsentTests {
         }
     }
 
+    @Test("the consent page shows each permission in the API's words where it gives them, escaped; the scope itself always",
+          arguments: TestEngine.all)
+    func permissionDescriptions(engine: TestEngine) async throws {
+        try await Self.withServer(engine) { server in
+            _ = try await server.provider.administration.updateAPI(identifier: Self.orders,
+                                                                   scopeDescriptions: ["read:orders": "Read your <b>orders</b>"])
+            let client = try await server.addThirdPartyClient(name: "Acme Photos")
+            let page = try await server.logIn(Browser(), server.authorizeURL(client: client, scope: "openid read:orders write:orders",
+                                                                             extra: [("audience", Self.orders)]))
+            #expect(page.isConsentPage)
+            #expect(page.body.contains("<li><span>Read your &lt;b&gt;orders&lt;/b&gt;</span> <code>read:orders</code></li>"), "\(page.body)")
+            #expect(page.body.contains("<li><code>write:orders</code></li>"), "a permission without a description shows its scope")
+        }
+    }
+
     @Test("attack: an HTML client_name like <script>alert(1)</script> is escaped on the consent page", arguments: TestEngine.all)
     func clientNameEscaped(engine: TestEngine) async throws {
         try await Self.withServer(engine) { server in

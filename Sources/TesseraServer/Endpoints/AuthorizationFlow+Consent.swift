@@ -37,7 +37,7 @@ extension AuthorizationFlow {
     }
 
     /// The consent page: the client by name, the identity scopes in words, the API and its
-    /// permissions asked for (all escaped by the template).
+    /// permissions asked for, in the API's words where it gives them (all escaped by the template).
     func consentPage(for authorization: AuthorizationRequest, sessionCookie: Secret) async throws -> Response {
         var identity: [Pages.Consent.IdentityScope] = []
         var permissions: [String] = []
@@ -52,7 +52,10 @@ extension AuthorizationFlow {
         let page = Pages.Consent(
             clientName: authorization.client.name,
             identity: identity,
-            api: api.map { .init(name: $0.name, identifier: $0.identifier, permissions: permissions) },
+            api: api.map { api in
+                .init(name: api.name, identifier: api.identifier,
+                      permissions: permissions.map { .init(scope: $0, description: api.scopeDescriptions[$0]) })
+            },
             csrfToken: csrf.consent(session: sessionCookie, authorizationRequest: authorization.rawQuery),
             authorizationRequest: authorization.rawQuery
         )

@@ -28,18 +28,32 @@ extension Pages {
             var description: String
         }
 
-        /// The API a token is asked for, and its permissions asked for, as the API names them.
+        /// The API a token is asked for, and its permissions asked for, as the API names and
+        /// describes them.
         struct APIAccessRequest {
             var name: String
             var identifier: String
-            var permissions: [String]
+            var permissions: [Permission]
             var hasPermissions: Bool
 
-            init(name: String, identifier: String, permissions: [String]) {
+            init(name: String, identifier: String, permissions: [Permission]) {
                 self.name = name
                 self.identifier = identifier
                 self.permissions = permissions
                 self.hasPermissions = !permissions.isEmpty
+            }
+        }
+
+        /// One permission: its scope, and what the API says it allows when it says so.
+        struct Permission {
+            var scope: String
+            var description: String
+            var hasDescription: Bool
+
+            init(scope: String, description: String?) {
+                self.scope = scope
+                self.description = description ?? ""
+                self.hasDescription = description != nil
             }
         }
     }

@@ -17,7 +17,7 @@ extension Templates {
         <p>It would use <strong id="consent-api-name">{{name}}</strong> (<code id="consent-api-identifier">{{identifier}}</code>) on your behalf{{#hasPermissions}}, with these permissions:{{/hasPermissions}}{{^hasPermissions}}.{{/hasPermissions}}</p>
         {{#hasPermissions}}
         <ul id="consent-permissions">
-        {{#permissions}}<li><code>{{.}}</code></li>
+        {{#permissions}}<li>{{#hasDescription}}<span>{{description}}</span> {{/hasDescription}}<code>{{scope}}</code></li>
         {{/permissions}}
         </ul>
         {{/hasPermissions}}
