@@ -7,7 +7,7 @@ extension APIsCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the registered APIs.")
 
-        @Flag(help: "Print one JSON array of {identifier, name, scopes}.")
+        @Flag(help: "Print one JSON array of {identifier, name, scopes, scope_descriptions}.")
         var json = false
 
         @OptionGroup var options: ProviderOptions
@@ -40,16 +40,24 @@ extension APIsCommand {
         @Option(name: .customLong("scope"), help: "A permission the API defines (repeatable; replaces the whole list).")
         var scopes: [String] = []
 
+        @Option(name: .customLong("scope-description"),
+                help: "What a permission allows: SCOPE=TEXT (repeatable; replaces every description).")
+        var scopeDescriptions: [String] = []
+
         @OptionGroup var options: ProviderOptions
 
         mutating func validate() throws {
-            guard name != nil || !scopes.isEmpty else { throw ValidationError("nothing to change: give --name or --scope") }
+            guard name != nil || !scopes.isEmpty || !scopeDescriptions.isEmpty else {
+                throw ValidationError("nothing to change: give --name, --scope or --scope-description")
+            }
+            _ = try ScopeDescriptionOption.parse(scopeDescriptions)
         }
 
         func run() async throws {
             let (identifier, name, scopes) = (self.identifier, self.name, self.scopes.isEmpty ? nil : Scope(self.scopes))
+            let descriptions = scopeDescriptions.isEmpty ? nil : try ScopeDescriptionOption.parse(scopeDescriptions)
             let api = try await options.withProvider {
-                try await $0.administration.updateAPI(identifier: identifier, name: name, scopes: scopes)
+                try await $0.administration.updateAPI(identifier: identifier, name: name, scopes: scopes, scopeDescriptions: descriptions)
             }
             print("API \(api.identifier) (\(api.name)) updated\(api.scopes.isEmpty ? "" : "; scopes: \(api.scopes)")")
         }

@@ -55,7 +55,7 @@ enum AdminOutput {
     }
 
     static func json(_ api: API) -> [String: Any] {
-        ["identifier": api.identifier, "name": api.name, "scopes": api.scopes.tokens]
+        ["identifier": api.identifier, "name": api.name, "scopes": api.scopes.tokens, "scope_descriptions": api.scopeDescriptions]
     }
 
     static func json(_ grant: ClientGrant) -> [String: Any] {

@@ -140,6 +140,28 @@ struct AdminCommandTests {
         }
     }
 
+    @Test("apis add|update --scope-description SCOPE=TEXT: listed with the API; a description of another scope, or not SCOPE=TEXT, is refused")
+    func apiScopeDescriptions() async throws {
+        try await Self.withDatabase { database in
+            _ = try await Self.run(["apis", "add", "--identifier", Self.api, "--name", "Orders", "--scope", "read:orders", "--scope", "write:orders",
+                                    "--scope-description", "read:orders=Read your orders"], database)
+            func descriptions() async throws -> [String: String]? {
+                try #require(try await Self.json(["apis", "list"], database) as? [[String: Any]]).first?["scope_descriptions"] as? [String: String]
+            }
+            #expect(try await descriptions() == ["read:orders": "Read your orders"])
+            _ = try await Self.run(["apis", "update", Self.api, "--scope-description", "write:orders=Place orders = buy"], database)
+            #expect(try await descriptions() == ["write:orders": "Place orders = buy"], "the text runs from the first '='; the list is replaced")
+            _ = try await Self.run(["apis", "update", Self.api, "--scope", "read:orders"], database)
+            #expect(try await descriptions() == [:], "a dropped scope takes its description with it")
+
+            try await Self.refuse(["apis", "update", Self.api, "--scope-description", "delete:orders=Delete orders"], database)
+            try await Self.refuse(["apis", "update", Self.api, "--scope-description", "read:orders"], database)
+            try await Self.refuse(["apis", "add", "--identifier", "https://api.example.com/other", "--name", "Other", "--scope", "a",
+                                   "--scope-description", "b=Not a scope of this API"], database)
+            #expect(try #require(try await Self.json(["apis", "list"], database) as? [[String: Any]]).count == 1, "nothing was written")
+        }
+    }
+
     @Test("keys list: a current and a next key per algorithm, a retired one after a rotation; public facts only")
     func keys() async throws {
         try await Self.withDatabase { database in
