@@ -41,15 +41,11 @@ extension Provider {
     /// Registers the management API when it is missing; a no-op when it exists. `tessera serve`
     /// calls it once the provider is open (not every command that opens one: `tessera apis list`
     /// run with another issuer must not register an API for it). Two nodes starting at once may
-    /// both insert: the loser finds the winner's row and carries on.
+    /// both insert: the loser's insert writes nothing, and it carries on with the winner's row.
     public func registerManagementAPI() async throws {
         let identifier = managementAudience
         guard try await store.api(identifier: identifier) == nil else { return }
-        let api = API(identifier: identifier, name: Self.managementAPIName, scopes: Scope(Self.managementScopes))
-        do {
-            try await store.insert(api, at: clock.now())
-        } catch {
-            guard try await store.api(identifier: identifier) != nil else { throw error }
-        }
+        _ = try await store.insert(API(identifier: identifier, name: Self.managementAPIName, scopes: Scope(Self.managementScopes)),
+                                   at: clock.now())
     }
 }

@@ -16,7 +16,7 @@ struct ConsentStoreTests {
                     try await store.insert(Client(id: id, name: id, secretHash: SecretHash(stored: "h"), redirectURIs: [], grantTypes: [.authorizationCode],
                                                   isThirdParty: true), at: 1)
                 }
-                try await store.insert(User(id: "alice", email: "alice@example.com", name: "Alice", emailVerified: true, passwordHash: "x"), at: 1)
+                #expect(try await store.insert(User(id: "alice", email: "alice@example.com", name: "Alice", emailVerified: true, passwordHash: "x"), at: 1))
 
                 try await store.remember(Consent(userID: "alice", clientID: "app", audience: nil, scope: "openid", createdAt: 10, updatedAt: 10))
                 try await store.remember(Consent(userID: "alice", clientID: "app", audience: nil, scope: "openid email", createdAt: 20, updatedAt: 20))

@@ -70,6 +70,10 @@ extension Administration {
         return grants
     }
 
+    static func apiExists(_ identifier: String) -> RegistrationError {
+        .duplicate("an API with the identifier \(identifier) already exists")
+    }
+
     static func noAPI(_ identifier: String) -> RegistrationError {
         .notFound("there is no API with the identifier \(identifier)")
     }

@@ -16,11 +16,12 @@ extension Administration {
             throw RegistrationError.invalid("no API with the identifier \(apiIdentifier)")
         }
         try Self.check(scopes, definedBy: api)
+        // Checked first for the common case, and again by the insert for a grant added since.
         if try await store.clientGrant(clientID: clientID, apiIdentifier: apiIdentifier) != nil {
-            throw RegistrationError.duplicate("client \(clientID) already has a grant for \(apiIdentifier); update or remove it")
+            throw Self.grantExists(clientID, apiIdentifier)
         }
         let grant = ClientGrant(clientID: clientID, apiIdentifier: apiIdentifier, scopes: scopes)
-        try await store.insert(grant, at: clock.now())
+        guard try await store.insert(grant, at: clock.now()) else { throw Self.grantExists(clientID, apiIdentifier) }
         await record(.clientGrantCreated, clientID: clientID, details: Self.details(of: grant))
         return grant
     }
@@ -95,6 +96,10 @@ extension Administration {
     /// What an audit event says of a grant: its id, API and permissions.
     private static func details(of grant: ClientGrant) -> [String: JSONValue] {
         ["id": .string(grant.id), "audience": .string(grant.apiIdentifier), "scopes": strings(grant.scopes.tokens)]
+    }
+
+    static func grantExists(_ clientID: String, _ apiIdentifier: String) -> RegistrationError {
+        .duplicate("client \(clientID) already has a grant for \(apiIdentifier); update or remove it")
     }
 
     static func noClientGrant(_ id: String) -> RegistrationError {

@@ -69,6 +69,10 @@ extension Administration {
     }
 
     /// A password must be at least ``minimumPasswordLength`` characters.
+    static func userExists(_ email: String) -> RegistrationError {
+        .duplicate("a user with the email \(email) already exists")
+    }
+
     static func checkPassword(_ password: Secret) throws(RegistrationError) {
         guard password.unredacted.count >= minimumPasswordLength else {
             throw .invalid("the password must be at least \(minimumPasswordLength) characters")

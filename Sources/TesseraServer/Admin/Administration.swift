@@ -49,11 +49,9 @@ public struct Administration: Sendable {
     ///   or a description of a scope the API does not define.
     public func addAPI(identifier: String, name: String, scopes: Scope, scopeDescriptions: [String: String] = [:]) async throws -> API {
         try APIRegistration.validate(identifier: identifier, name: name, scopes: scopes, descriptions: scopeDescriptions)
-        if try await store.api(identifier: identifier) != nil {
-            throw RegistrationError.duplicate("an API with the identifier \(identifier) already exists")
-        }
+        if try await store.api(identifier: identifier) != nil { throw Self.apiExists(identifier) }
         let api = API(identifier: identifier, name: name, scopes: scopes, scopeDescriptions: scopeDescriptions.filter { !$0.value.isEmpty })
-        try await store.insert(api, at: clock.now())
+        guard try await store.insert(api, at: clock.now()) else { throw Self.apiExists(identifier) }
         await record(.apiCreated, details: ["identifier": .string(identifier), "name": .string(name), "scopes": Self.strings(scopes.tokens)])
         return api
     }
@@ -67,9 +65,7 @@ public struct Administration: Sendable {
             throw RegistrationError.invalid("'\(email)' is not an email address")
         }
         try Self.checkPassword(password)
-        if try await store.user(email: email) != nil {
-            throw RegistrationError.duplicate("a user with the email \(email) already exists")
-        }
+        if try await store.user(email: email) != nil { throw Self.userExists(email) }
         var user = User(
             id: "user_" + Secret.random(byteCount: 12).unredacted,
             email: email,
@@ -81,7 +77,7 @@ public struct Administration: Sendable {
         let now = clock.now()
         user.createdAt = now
         user.updatedAt = now
-        try await store.insert(user, at: now)
+        guard try await store.insert(user, at: now) else { throw Self.userExists(email) }
         await record(.userCreated, userID: user.id, details: ["email": .string(user.email), "fields": Self.strings(Self.claimNames(of: profile))])
         return user
     }

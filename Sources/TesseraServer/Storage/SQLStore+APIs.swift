@@ -13,13 +13,14 @@ extension SQLStore: APIStore {
         }
     }
 
-    public func insert(_ api: API, at now: Int) async throws {
+    public func insert(_ api: API, at now: Int) async throws -> Bool {
         try await engine.transaction { database in
             try await database.raw("""
                 INSERT INTO apis (identifier, name, scopes, scope_descriptions, token_lifetime, created_at)
                 VALUES (\(bind: api.identifier), \(bind: api.name), \(bind: api.scopes.description),
                         \(bind: try API.encodeDescriptions(api.scopeDescriptions)), 0, \(bind: now))
-                """).run()
+                ON CONFLICT DO NOTHING RETURNING identifier
+                """).first() != nil
         }
     }
 }

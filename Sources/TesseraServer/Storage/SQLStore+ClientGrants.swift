@@ -21,12 +21,13 @@ extension SQLStore: ClientGrantStore {
         }
     }
 
-    public func insert(_ grant: ClientGrant, at now: Int) async throws {
+    public func insert(_ grant: ClientGrant, at now: Int) async throws -> Bool {
         try await engine.transaction { database in
             try await database.raw("""
                 INSERT INTO client_grants (id, client_id, api_identifier, scopes, created_at)
                 VALUES (\(bind: grant.id), \(bind: grant.clientID), \(bind: grant.apiIdentifier), \(bind: grant.scopes.description), \(bind: now))
-                """).run()
+                ON CONFLICT DO NOTHING RETURNING id
+                """).first() != nil
         }
     }
 

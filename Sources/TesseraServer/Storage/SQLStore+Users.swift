@@ -29,13 +29,14 @@ extension SQLStore: UserStore {
         }
     }
 
-    public func insert(_ user: User, at now: Int) async throws {
+    public func insert(_ user: User, at now: Int) async throws -> Bool {
         try await engine.transaction { database in
             try await database.raw("""
                 INSERT INTO users (id, email, name, email_verified, password_hash, created_at, claims, updated_at)
                 VALUES (\(bind: user.id), \(bind: user.email.lowercased()), \(bind: user.name), \(bind: user.emailVerified ? 1 : 0),
                         \(bind: user.passwordHash), \(bind: now), \(bind: User.encodeClaims(user.claims)), \(bind: now))
-                """).run()
+                ON CONFLICT DO NOTHING RETURNING id
+                """).first() != nil
         }
     }
 

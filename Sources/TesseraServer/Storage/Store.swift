@@ -13,7 +13,9 @@ public protocol ClientStore: Sendable {
 /// Resource servers that access tokens can be issued for.
 public protocol APIStore: Sendable {
     func api(identifier: String) async throws -> API?
-    func insert(_ api: API, at now: Int) async throws
+    /// Stores a new API; false, writing nothing, when one with its identifier exists (another
+    /// request added it since the caller looked).
+    func insert(_ api: API, at now: Int) async throws -> Bool
 }
 
 /// Which clients may get tokens for which APIs, with which permissions (Auth0's client grants).
@@ -22,7 +24,8 @@ public protocol ClientGrantStore: Sendable {
     func clientGrant(clientID: String, apiIdentifier: String) async throws -> ClientGrant?
     /// Every client grant, by client and API.
     func clientGrants() async throws -> [ClientGrant]
-    func insert(_ grant: ClientGrant, at now: Int) async throws
+    /// Stores a new grant; false, writing nothing, when the client already has one for the API.
+    func insert(_ grant: ClientGrant, at now: Int) async throws -> Bool
     /// Removes the grant of `clientID` for `apiIdentifier`; false when there was none.
     func deleteClientGrant(clientID: String, apiIdentifier: String) async throws -> Bool
 }
@@ -31,7 +34,8 @@ public protocol ClientGrantStore: Sendable {
 public protocol UserStore: Sendable {
     func user(email: String) async throws -> User?
     func user(id: String) async throws -> User?
-    func insert(_ user: User, at now: Int) async throws
+    /// Stores a new user; false, writing nothing, when the email (or id) is taken.
+    func insert(_ user: User, at now: Int) async throws -> Bool
     /// Stores the user's name, `email_verified` and other claims, `updated_at` becoming `now`;
     /// false when there is no such user.
     func updateProfile(of user: User, at now: Int) async throws -> Bool
