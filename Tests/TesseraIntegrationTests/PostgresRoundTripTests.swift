@@ -8,13 +8,19 @@ import TesseraServer
 /// cluster preloads) over a real `POST /oauth/token` on a loopback port.
 @Suite("PostgreSQL round trips per exchange")
 struct PostgresRoundTripTests {
-    /// Exchanges measured: background work (back-channel logout delivery) running during them
-    /// is counted too, so the budget is checked over many.
+    /// Exchanges measured, so that a budget per exchange is checked over many.
     static let exchanges = 20
 
-    @Test("Issues 12 and 15: a code exchange on PostgreSQL costs at most four round trips once its client is cached — consume and read, write the tokens, record the audit event; BEGIN and COMMIT count")
+    @Test("Issues 12 and 15: a code exchange on PostgreSQL costs three round trips once its client is cached — consume and read, write the tokens, record the audit event; BEGIN and COMMIT count")
     func codeExchangeRoundTrips() async throws {
-        try await TestServer.with(.postgres) { server in
+        // Background work paused (back-channel logout delivery polls every second by default,
+        // the key ring reloads every 15 s): on a loaded machine the exchanges take long enough
+        // for its rounds to land in the count, which is then no longer the exchanges'.
+        try await TestServer.with(.postgres, configure: {
+            $0.backchannelLogout.pollInterval = .seconds(3600)
+            $0.keyReloadInterval = .seconds(3600)
+            $0.collectionInterval = .seconds(3600)
+        }) { server in
             let client = try await server.addClient()
             try await server.addUser()
             // One exchange first: the client cache is filled, as on any busy node.
@@ -36,12 +42,12 @@ struct PostgresRoundTripTests {
             // tests' databases) take their counts with them: the count is then meaningless.
             try #require(try await Self.evictions(on: store) == evictionsBefore,
                          "pg_stat_statements evicted entries during the measurement: raise pg_stat_statements.max")
-            // Three per exchange, one of slack for background work: issue 15 added the
-            // `tokens.issued` audit event, one INSERT after the grant's own statements (kept out
-            // of its transaction so the code's consumption stays a single autocommitted UPDATE,
-            // and the event, like every event, is logged as well as stored by ``AuditLog``);
-            // measured at 60–63 statements for 20 exchanges.
-            #expect(statements <= 4 * Self.exchanges, "\(statements) statements for \(Self.exchanges) exchanges")
+            // Three per exchange: issue 15 added the `tokens.issued` audit event, one INSERT after
+            // the grant's own statements (kept out of its transaction so the code's consumption
+            // stays a single autocommitted UPDATE, and the event, like every event, is logged as
+            // well as stored by ``AuditLog``). Measured at exactly 60 for 20 exchanges with the
+            // background work paused; two of slack for a client cache entry that expires midway.
+            #expect(statements <= 3 * Self.exchanges + 2, "\(statements) statements for \(Self.exchanges) exchanges")
             #expect(statements >= Self.exchanges, "the count sees the exchanges at all (\(statements))")
         }
     }
